@@ -1,0 +1,21 @@
+# The README's commands. Each does its own set-up (Python packages, Debian packages,
+# Kafka from Maven Central, a local PostgreSQL) and is safe to run again.
+.PHONY: demo test stack-up stack-down status lint
+
+demo:
+	bin/cityops demo
+
+test:
+	bin/cityops test
+
+stack-up:
+	bin/cityops stack up
+
+stack-down:
+	bin/cityops stack down
+
+status:
+	bin/cityops stack status
+
+lint:
+	.venv/bin/ruff check .

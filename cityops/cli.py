@@ -1,0 +1,148 @@
+"""The `cityops` command line: one entry, a sub-command per job."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+
+from cityops.logs import setup_logging
+from cityops.settings import ConfigError, Settings
+from ops.system import StackError
+
+log = logging.getLogger("cityops")
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+# Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
+PLUGINS = ("geo",)
+
+
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    width = max(len(env) for env, _, _ in settings.describe())
+    for env, value, help_text in settings.describe():
+        print(f"{env:<{width}}  {value}" + (f"    # {help_text}" if args.verbose else ""))
+    return 0
+
+
+def cmd_stack(args: argparse.Namespace, settings: Settings) -> int:
+    from ops import stack
+    if args.action == "up":
+        report = stack.up(settings)
+        print("started: " + (", ".join(report.started) or "nothing (already running)"))
+        print("\n".join(report.lines()))
+    elif args.action == "down":
+        stopped = stack.down(settings)
+        print("stopped: " + (", ".join(stopped) or "nothing (not running)"))
+    else:
+        for key, value in stack.status(settings).items():
+            print(f"{key:<16}{value}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from store import db, features, retention
+    from store.migrate import migrate
+    conn = db.connect(settings.database_url)
+    try:
+        applied = migrate(conn, settings.timescale)
+        found = features.current(conn)
+        retention.apply_policies(conn, found, settings.readings_retention_days,
+                                 settings.compress_after_days)
+    finally:
+        conn.close()
+    print(f"applied: {', '.join(applied) or 'nothing (up to date)'}; "
+          f"series backend: {found.series_backend}; postgis: {found.postgis}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.service import run
+    return run(settings)
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    print("cityops: the alerts engine is not built yet (see issue 6)", file=sys.stderr)
+    return 2
+
+
+def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.serve import run
+    return run(settings)
+
+
+def cmd_sim(args: argparse.Namespace, settings: Settings) -> int:
+    from sim.trickle import run
+    return run(settings, devices=args.devices, rate=args.rate, duration=args.duration,
+               seed=args.seed)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from ops.demo import run
+    return run(settings, rate=args.rate)
+
+
+def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
+    from ops.testrun import run
+    return run(settings, args.pytest_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cityops", description="CityOps city operations center")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("config", help="print the effective settings (secrets masked)")
+    p.add_argument("-v", "--verbose", action="store_true", help="explain each setting")
+    p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser("stack", help="the local Kafka and PostgreSQL")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.set_defaults(func=cmd_stack)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("ingest", help="consume readings into the store").set_defaults(func=cmd_ingest)
+    sub.add_parser("alerts", help="the rules engine (not built yet)").set_defaults(func=cmd_alerts)
+    sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("sim", help="stream simulated readings into Kafka")
+    p.add_argument("--devices", type=int, default=500)
+    p.add_argument("--rate", type=float, default=200.0, help="readings per second")
+    p.add_argument("--duration", type=float, default=0.0, help="seconds; 0 runs until stopped")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_sim)
+
+    p = sub.add_parser("demo", help="stack, migrations, simulator, ingest and dashboard")
+    p.add_argument("--rate", type=float, default=200.0, help="simulated readings per second")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("test", help="bring up the stack and run every test")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    p.set_defaults(func=cmd_test)
+
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(f"{name}.commands")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{name}.commands":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        setup_logging(settings.log_level, settings.log_format)
+        return args.func(args, settings)
+    except ConfigError as exc:
+        print(f"cityops: error: {exc.env}: {exc.message}", file=sys.stderr)
+        return 2
+    except StackError as exc:
+        print(f"cityops: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

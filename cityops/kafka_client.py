@@ -1,0 +1,49 @@
+"""Kafka clients built from settings; an unreachable broker becomes a one-line error."""
+
+from __future__ import annotations
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
+
+from cityops.settings import ConfigError, Settings
+
+UNREACHABLE = "no broker answers at {}: is Kafka running (./cityops stack up)?"
+
+
+def _unreachable(settings: Settings) -> ConfigError:
+    return ConfigError("CITYOPS_KAFKA_BOOTSTRAP", UNREACHABLE.format(settings.kafka_bootstrap))
+
+
+def admin_client(settings: Settings) -> KafkaAdminClient:
+    try:
+        return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap,
+                                request_timeout_ms=10_000, client_id="cityops-admin")
+    except KafkaError:
+        raise _unreachable(settings) from None
+
+
+def producer(settings: Settings, **options: object) -> KafkaProducer:
+    defaults = {"acks": "all", "linger_ms": 20, "batch_size": 256 * 1024,
+                "compression_type": None, "client_id": "cityops-producer"}
+    defaults.update(options)
+    try:
+        return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **defaults)
+    except KafkaError:
+        raise _unreachable(settings) from None
+
+
+def consumer(settings: Settings, group: str, topics: list[str], **options: object) \
+        -> KafkaConsumer:
+    """A consumer that never commits by itself: offsets move only after the database commit."""
+    defaults = {"enable_auto_commit": False, "auto_offset_reset": "earliest",
+                "max_poll_records": 5000, "fetch_max_bytes": 16 * 1024 * 1024,
+                "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}"}
+    defaults.update(options)
+    try:
+        client = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=group,
+                               **defaults)
+    except KafkaError:
+        raise _unreachable(settings) from None
+    if topics:
+        client.subscribe(topics)
+    return client

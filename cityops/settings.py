@@ -1,0 +1,184 @@
+"""The one settings module: every configurable value, its environment variable and default.
+
+No other module reads the environment. Commands build a `Settings` once with
+`Settings.from_env()` and hand it (or the parts they need) to constructors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the environment variable so the fix is obvious."""
+
+    def __init__(self, env: str, message: str) -> None:
+        super().__init__(f"{env}: {message}")
+        self.env = env
+        self.message = message
+
+
+def _int(text: str) -> int:
+    return int(text)
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise ValueError("a TCP port is 1..65535")
+    return value
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError(f"expected one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
+def _path(text: str) -> Path:
+    return Path(text).expanduser().resolve()
+
+
+def _setting(env: str, default: Any, help: str, parse: Callable[[str], Any] = str,
+             secret: bool = False) -> Any:
+    return field(default=default, metadata={"env": env, "help": help, "parse": parse,
+                                            "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Store
+    database_url: str = _setting(
+        "DATABASE_URL", "postgresql://cityops@127.0.0.1:55432/cityops",
+        "PostgreSQL URL; when unset, ./cityops runs a local cluster on CITYOPS_PG_PORT",
+        secret=True)
+    timescale: str = _setting(
+        "CITYOPS_TIMESCALE", "auto",
+        "auto: use TimescaleDB when the extension is available; off: plain PostgreSQL; "
+        "on: fail without it", _choice("auto", "on", "off"))
+    readings_retention_days: int = _setting(
+        "CITYOPS_READINGS_RETENTION_DAYS", 90, "days of raw readings kept", _int)
+    compress_after_days: int = _setting(
+        "CITYOPS_COMPRESS_AFTER_DAYS", 7, "TimescaleDB compresses readings older than this", _int)
+    # Kafka
+    kafka_bootstrap: str = _setting(
+        "CITYOPS_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
+        "Kafka bootstrap servers; when unset, ./cityops runs a local broker on this address")
+    topic_prefix: str = _setting(
+        "CITYOPS_TOPIC_PREFIX", "", "prefix for every topic name (tests isolate runs with it)")
+    topic_readings: str = _setting("CITYOPS_TOPIC_READINGS", "city.iot.readings", "IoT readings")
+    topic_incidents: str = _setting(
+        "CITYOPS_TOPIC_INCIDENTS", "city.grid.incidents", "grid incidents (12345, patrol, sensor)")
+    topic_dlq: str = _setting("CITYOPS_TOPIC_DLQ", "city.dlq", "dead-letter topic")
+    topic_dispatch: str = _setting("CITYOPS_TOPIC_DISPATCH", "city.dispatch", "worker tasks")
+    topic_truth: str = _setting("CITYOPS_TOPIC_TRUTH", "city.truth", "simulator ground truth")
+    topic_partitions: int = _setting(
+        "CITYOPS_TOPIC_PARTITIONS", 4, "partitions of the readings and incidents topics", _int)
+    topic_retention_hours: int = _setting(
+        "CITYOPS_TOPIC_RETENTION_HOURS", 168, "how long Kafka keeps stream topics", _int)
+    ingest_group: str = _setting("CITYOPS_INGEST_GROUP", "ingest", "ingest consumer group")
+    alerts_group: str = _setting("CITYOPS_ALERTS_GROUP", "alerts", "alerts consumer group")
+    ingest_batch_size: int = _setting(
+        "CITYOPS_INGEST_BATCH_SIZE", 5000, "readings per database transaction", _int)
+    ingest_batch_ms: int = _setting(
+        "CITYOPS_INGEST_BATCH_MS", 500, "longest a batch waits before it is written", _int)
+    # Services
+    dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
+    dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)
+    metrics_host: str = _setting(
+        "CITYOPS_METRICS_HOST", "127.0.0.1", "bind address of /healthz and /metrics")
+    ingest_metrics_port: int = _setting(
+        "CITYOPS_INGEST_METRICS_PORT", 9101, "ingest /healthz and /metrics port", _port)
+    alerts_metrics_port: int = _setting(
+        "CITYOPS_ALERTS_METRICS_PORT", 9102, "alerts /healthz and /metrics port", _port)
+    sim_metrics_port: int = _setting(
+        "CITYOPS_SIM_METRICS_PORT", 9103, "simulator /healthz and /metrics port", _port)
+    log_level: str = _setting(
+        "CITYOPS_LOG_LEVEL", "INFO", "log level",
+        _choice("DEBUG", "INFO", "WARNING", "ERROR"))
+    log_format: str = _setting(
+        "CITYOPS_LOG_FORMAT", "json", "json: one JSON object a line; text: for people",
+        _choice("json", "text"))
+    language: str = _setting(
+        "CITYOPS_LANGUAGE", "zh-CN", "default interface language", _choice("zh-CN", "en"))
+    map_tile_url: str = _setting(
+        "CITYOPS_MAP_TILE_URL", "", "optional raster tile server URL; empty keeps the map offline")
+    # Local stack (used only when ./cityops runs the services itself)
+    state_dir: Path = _setting(
+        "CITYOPS_STATE_DIR", REPO_ROOT / ".state", "local service data, logs and pids", _path)
+    pg_port: int = _setting("CITYOPS_PG_PORT", 55432, "port of the local PostgreSQL", _port)
+    kafka_controller_port: int = _setting(
+        "CITYOPS_KAFKA_CONTROLLER_PORT", 9093, "KRaft controller port of the local broker", _port)
+    kafka_heap: str = _setting("CITYOPS_KAFKA_HEAP", "768m", "Java heap of the local broker")
+    # Whether the variables were given, i.e. whether the services are someone else's.
+    database_url_given: bool = field(default=False, metadata={"derived": True})
+    kafka_bootstrap_given: bool = field(default=False, metadata={"derived": True})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            env = f.metadata.get("env")
+            if env is None or env not in environ:
+                continue
+            try:
+                values[f.name] = f.metadata["parse"](environ[env])
+            except ValueError as exc:
+                raise ConfigError(env, f"cannot use {environ[env]!r}: {exc}") from None
+        values["database_url_given"] = "DATABASE_URL" in environ
+        values["kafka_bootstrap_given"] = "CITYOPS_KAFKA_BOOTSTRAP" in environ
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def topic(self, name: str) -> str:
+        """The full topic name for one of the topic settings (e.g. 'readings')."""
+        return self.topic_prefix + getattr(self, f"topic_{name}")
+
+    @property
+    def topics(self) -> dict[str, str]:
+        return {name: self.topic(name)
+                for name in ("readings", "incidents", "dlq", "dispatch", "truth")}
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(environment variable, effective value with secrets masked, help) for every setting."""
+        rows = []
+        for f in dataclasses.fields(self):
+            if "env" not in f.metadata:
+                continue
+            value = getattr(self, f.name)
+            shown = mask_url(str(value)) if f.metadata["secret"] else str(value)
+            rows.append((f.metadata["env"], shown, f.metadata["help"]))
+        return rows
+
+
+def env_names() -> set[str]:
+    """Every environment variable the settings module understands."""
+    return {f.metadata["env"] for f in dataclasses.fields(Settings) if "env" in f.metadata}
+
+
+def mask_url(url: str) -> str:
+    """Hide the password of a URL (or the whole value when it is not a URL)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return "****" if url else ""
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username}:****@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -1,0 +1,47 @@
+"""A batch of decoded readings and the offsets that may be committed once it is stored."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from kafka import TopicPartition
+
+from store.readings import Reading
+
+
+@dataclass
+class Batch:
+    max_rows: int
+    max_seconds: float
+    rows: list[Reading] = field(default_factory=list)
+    messages: int = 0
+    # Next offset to consume per partition, i.e. what Kafka's commit expects.
+    offsets: dict[TopicPartition, int] = field(default_factory=dict)
+    started: float | None = None
+
+    def add(self, partition: TopicPartition, offset: int, rows: list[Reading]) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+        self.rows.extend(rows)
+        self.messages += 1
+        self.offsets[partition] = offset + 1
+
+    def skip(self, partition: TopicPartition, offset: int) -> None:
+        """A message that was dead-lettered: nothing to store, but its offset moves on."""
+        self.add(partition, offset, [])
+
+    @property
+    def empty(self) -> bool:
+        return not self.offsets
+
+    def ready(self) -> bool:
+        if self.empty:
+            return False
+        aged = self.started is not None and time.monotonic() - self.started >= self.max_seconds
+        return len(self.rows) >= self.max_rows or aged
+
+    def drop_partitions(self, revoked: set[TopicPartition]) -> None:
+        """After a rebalance, offsets of partitions we lost are no longer ours to commit."""
+        for tp in revoked:
+            self.offsets.pop(tp, None)

@@ -1,0 +1,188 @@
+"""A single-node Apache Kafka broker (KRaft) for the local stack, resolved from Maven Central."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+from cityops.settings import REPO_ROOT, ConfigError, Settings
+from ops.system import StackError, ensure_packages
+
+log = logging.getLogger(__name__)
+
+POM = REPO_ROOT / "ops" / "kafka" / "pom.xml"
+LOG4J = REPO_ROOT / "ops" / "kafka" / "log4j2.properties"
+
+SERVER_PROPERTIES = """\
+# Written by ops/kafka.py from the settings; edits are overwritten on `stack up`.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@{host}:{controller_port}
+listeners=PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}
+advertised.listeners=PLAINTEXT://{host}:{port}
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs={data}
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+log.retention.hours=168
+message.max.bytes=2097152
+"""
+
+
+def split_bootstrap(bootstrap: str) -> tuple[str, int]:
+    first = bootstrap.split(",")[0].strip()
+    host, _, port = first.rpartition(":")
+    try:
+        return host or "127.0.0.1", int(port)
+    except ValueError:
+        raise ConfigError("CITYOPS_KAFKA_BOOTSTRAP", f"expected host:port, got {bootstrap!r}") \
+            from None
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+class LocalKafka:
+    def __init__(self, settings: Settings) -> None:
+        self.host, self.port = split_bootstrap(settings.kafka_bootstrap)
+        self.controller_port = settings.kafka_controller_port
+        self.heap = settings.kafka_heap
+        self.home = settings.state_dir / "kafka"
+        self.lib = self.home / "lib"
+        self.data = self.home / "data"
+        self.pid_file = self.home / "kafka.pid"
+
+    # -- installation ---------------------------------------------------------------
+    def install(self) -> bool:
+        """Resolve the broker's jars with Maven once per pom version; True if it ran."""
+        ensure_packages({"java": "openjdk-17-jre-headless", "mvn": "maven"})
+        stamp = self.lib / ".pom.sha256"
+        digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+        if stamp.exists() and stamp.read_text() == digest:
+            return False
+        staging = self.home / "lib.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        cmd = ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+               f"-DoutputDirectory={staging}"]
+        log.info("resolving Kafka from Maven Central", extra={"pom": str(POM)})
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            lines = (done.stdout + done.stderr).strip().splitlines()
+            raise StackError(f"Maven could not resolve Kafka: {lines[-1] if lines else '?'}")
+        shutil.rmtree(self.lib, ignore_errors=True)
+        staging.rename(self.lib)
+        stamp.write_text(digest)
+        return True
+
+    def version(self) -> str:
+        jars = sorted(self.lib.glob("kafka-clients-*.jar"))
+        return jars[0].stem.removeprefix("kafka-clients-") if jars else "not installed"
+
+    # -- process --------------------------------------------------------------------
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return pid if b"kafka.Kafka" in cmdline else None
+
+    def _write_config(self) -> Path:
+        config = self.home / "server.properties"
+        config.write_text(SERVER_PROPERTIES.format(
+            host=self.host, port=self.port, controller_port=self.controller_port,
+            data=self.data))
+        return config
+
+    def _format_storage(self, config: Path) -> None:
+        if (self.data / "meta.properties").exists():
+            return
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        done = subprocess.run(["java", "-cp", f"{self.lib}/*", "kafka.tools.StorageTool",
+                               "format", f"--cluster-id={cluster_id}", "-c", str(config)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise StackError(f"formatting Kafka storage failed: {done.stderr.strip()[-300:]}")
+
+    def start(self, timeout: float = 90) -> bool:
+        """Start the broker unless it runs; True if this call started it."""
+        if self.pid():
+            return False
+        for port, env in ((self.port, "CITYOPS_KAFKA_BOOTSTRAP"),
+                          (self.controller_port, "CITYOPS_KAFKA_CONTROLLER_PORT")):
+            if port_open(self.host, port):
+                raise ConfigError(env, f"port {self.host}:{port} is already in use "
+                                       "by a process that is not the local broker")
+        self.home.mkdir(parents=True, exist_ok=True)
+        config = self._write_config()
+        self._format_storage(config)
+        logs = self.home / "logs"
+        logs.mkdir(exist_ok=True)
+        cmd = ["java", f"-Xmx{self.heap}", "-Xms256m", "-XX:+UseG1GC",
+               f"-Dlog4j2.configurationFile={LOG4J}", f"-Dkafka.logs.dir={logs}",
+               "-cp", f"{self.lib}/*", "kafka.Kafka", str(config)]
+        with open(logs / "stdout.log", "ab") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        self.pid_file.write_text(str(proc.pid))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise StackError(f"Kafka exited at start (code {proc.returncode}); "
+                                 f"see {logs / 'server.log'}")
+            if port_open(self.host, self.port) and self._answers():
+                return True
+            time.sleep(0.5)
+        raise StackError(f"Kafka did not answer on {self.host}:{self.port} within {timeout}s")
+
+    def _answers(self) -> bool:
+        from kafka import KafkaAdminClient
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=f"{self.host}:{self.port}",
+                                     request_timeout_ms=3000)
+        except Exception:  # noqa: BLE001 - not ready yet is the expected answer here
+            return False
+        try:
+            admin.list_topics()
+            return True
+        except Exception:  # noqa: BLE001
+            return False
+        finally:
+            admin.close()
+
+    def stop(self, timeout: float = 30) -> bool:
+        pid = self.pid()
+        if not pid:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.pid():
+            time.sleep(0.2)
+        if self.pid():
+            log.warning("Kafka did not stop in time; killing it", extra={"pid": pid})
+            os.kill(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        return True

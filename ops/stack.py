@@ -1,0 +1,119 @@
+"""The local stack as one thing: install, start, stop and report on Kafka and PostgreSQL.
+
+Services whose address was given in the environment (DATABASE_URL,
+CITYOPS_KAFKA_BOOTSTRAP) belong to someone else: they are used, never started or stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from cityops.kafka_client import admin_client
+from cityops.settings import Settings
+from cityops.topics import ensure_topics, topic_specs
+from ops.kafka import LocalKafka, port_open, split_bootstrap
+from ops.postgres import LocalPostgres
+from store import db, features
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StackReport:
+    started: list[str] = field(default_factory=list)
+    kafka_version: str = "?"
+    postgres_version: str = "?"
+    postgis_version: str | None = None
+    timescale: str = "?"
+    topics_created: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [f"kafka       {self.kafka_version}",
+                f"postgresql  {self.postgres_version}",
+                f"postgis     {self.postgis_version or 'absent'}",
+                f"timescaledb {self.timescale}"]
+
+
+def install(settings: Settings) -> None:
+    """Everything the local stack needs on disk; idempotent and quick when done."""
+    if not settings.database_url_given:
+        LocalPostgres(settings).install()
+    if not settings.kafka_bootstrap_given:
+        LocalKafka(settings).install()
+
+
+def up(settings: Settings) -> StackReport:
+    install(settings)
+    report = StackReport()
+    if not settings.database_url_given and LocalPostgres(settings).start():
+        report.started.append("postgresql")
+    if not settings.kafka_bootstrap_given and LocalKafka(settings).start():
+        report.started.append("kafka")
+    admin = admin_client(settings)
+    try:
+        report.topics_created = ensure_topics(admin, topic_specs(settings))
+    finally:
+        admin.close()
+    _fill_versions(settings, report)
+    return report
+
+
+def down(settings: Settings, only: list[str] | None = None) -> list[str]:
+    """Stop the local services (or those named in `only`); returns what was stopped."""
+    stopped = []
+    if not settings.kafka_bootstrap_given and (only is None or "kafka" in only):
+        if LocalKafka(settings).stop():
+            stopped.append("kafka")
+    if not settings.database_url_given and (only is None or "postgresql" in only):
+        if LocalPostgres(settings).stop():
+            stopped.append("postgresql")
+    return stopped
+
+
+def status(settings: Settings) -> dict[str, str]:
+    host, port = split_bootstrap(settings.kafka_bootstrap)
+    local_kafka = LocalKafka(settings)
+    kafka_up = port_open(host, port)
+    report = StackReport()
+    result = {
+        "kafka": ("running" if kafka_up else "stopped")
+        + ("" if settings.kafka_bootstrap_given else f" (local, {local_kafka.version()})"),
+        "kafka_bootstrap": settings.kafka_bootstrap,
+    }
+    try:
+        _fill_versions(settings, report)
+        result["postgresql"] = f"running ({report.postgres_version})"
+    except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
+        result["postgresql"] = f"stopped ({str(exc).splitlines()[0]})"
+    result["postgis"] = report.postgis_version or "absent"
+    result["timescaledb"] = report.timescale
+    return result
+
+
+def _fill_versions(settings: Settings, report: StackReport) -> None:
+    report.kafka_version = (LocalKafka(settings).version()
+                            if not settings.kafka_bootstrap_given else "external")
+    conn = db.connect(settings.database_url)
+    try:
+        report.postgres_version = db.server_version(conn)
+        available = features.available_extensions(conn)
+        installed = features.installed_extensions(conn)
+        report.postgis_version = installed.get("postgis") or available.get("postgis")
+        report.timescale = describe_timescale(conn, available, installed)
+    finally:
+        conn.close()
+
+
+def describe_timescale(conn, available: dict[str, str], installed: dict[str, str]) -> str:
+    """Say whether TimescaleDB is in use, merely available, or absent."""
+    if "timescaledb" not in available:
+        return "absent (plain PostgreSQL path: native partitions and rollup tables)"
+    try:
+        in_use = features.current(conn).timescale
+    except Exception:  # noqa: BLE001 - not migrated yet
+        conn.rollback()
+        return f"available {available['timescaledb']} (schema not migrated yet)"
+    if in_use:
+        return f"in use {installed.get('timescaledb')}"
+    return f"available {available['timescaledb']} but not used (CITYOPS_TIMESCALE=off)"

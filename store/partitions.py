@@ -1,0 +1,56 @@
+"""Daily range partitions of `readings` on plain PostgreSQL (TimescaleDB makes chunks itself)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import psycopg2.extensions
+from psycopg2 import sql
+
+DAYS_AHEAD = 7
+_NAME = re.compile(r"^readings_p(\d{8})$")
+
+
+def partition_name(day: date) -> str:
+    return f"readings_p{day:%Y%m%d}"
+
+
+def existing_days(conn: psycopg2.extensions.connection) -> set[date]:
+    with conn.cursor() as cur:
+        cur.execute("""SELECT c.relname FROM pg_inherits i
+                       JOIN pg_class c ON c.oid = i.inhrelid
+                       WHERE i.inhparent = 'readings'::regclass""")
+        names = [row[0] for row in cur.fetchall()]
+    return {datetime.strptime(m.group(1), "%Y%m%d").date()
+            for m in map(_NAME.match, names) if m}
+
+
+def ensure_days(conn: psycopg2.extensions.connection, first: date, last: date,
+                known: set[date] | None = None) -> set[date]:
+    """Create the partitions for every day in [first, last] that is missing; returns all days."""
+    days = set(known) if known is not None else existing_days(conn)
+    with conn.cursor() as cur:
+        day = first
+        while day <= last:
+            if day not in days:
+                cur.execute(
+                    sql.SQL("CREATE TABLE IF NOT EXISTS {} PARTITION OF readings "
+                            "FOR VALUES FROM (%s) TO (%s)").format(
+                        sql.Identifier(partition_name(day))),
+                    (f"{day.isoformat()} 00:00:00+00", f"{(day + timedelta(days=1)).isoformat()} "
+                     "00:00:00+00"))
+                days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def drop_before(conn: psycopg2.extensions.connection, cutoff: date) -> list[str]:
+    """Retention on plain PostgreSQL: drop whole days older than the cutoff."""
+    dropped = []
+    with conn.cursor() as cur:
+        for day in sorted(existing_days(conn)):
+            if day < cutoff:
+                cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(partition_name(day))))
+                dropped.append(partition_name(day))
+    return dropped
