@@ -133,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.command != "test":
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.pytest_args = extra + args.pytest_args  # options meant for pytest
     try:
         settings = Settings.from_env()
         setup_logging(settings.log_level, settings.log_format)

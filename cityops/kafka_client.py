@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 
@@ -14,7 +16,24 @@ def _unreachable(settings: Settings) -> ConfigError:
     return ConfigError("CITYOPS_KAFKA_BOOTSTRAP", UNREACHABLE.format(settings.kafka_bootstrap))
 
 
+def probe(settings: Settings, timeout: float = 3.0) -> None:
+    """Fail fast and quietly when no bootstrap address accepts a connection.
+
+    kafka-python would otherwise retry for its whole timeout, logging every attempt,
+    before it gives up: a screen of noise where one line says it all.
+    """
+    for address in settings.kafka_bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+                return
+        except (OSError, ValueError):
+            continue
+    raise _unreachable(settings)
+
+
 def admin_client(settings: Settings) -> KafkaAdminClient:
+    probe(settings)
     try:
         return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap,
                                 request_timeout_ms=10_000, client_id="cityops-admin")
@@ -26,6 +45,7 @@ def producer(settings: Settings, **options: object) -> KafkaProducer:
     defaults = {"acks": "all", "linger_ms": 20, "batch_size": 256 * 1024,
                 "compression_type": None, "client_id": "cityops-producer"}
     defaults.update(options)
+    probe(settings)
     try:
         return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **defaults)
     except KafkaError:
@@ -39,6 +59,7 @@ def consumer(settings: Settings, group: str, topics: list[str], **options: objec
                 "max_poll_records": 5000, "fetch_max_bytes": 16 * 1024 * 1024,
                 "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}"}
     defaults.update(options)
+    probe(settings)
     try:
         client = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=group,
                                **defaults)

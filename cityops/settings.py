@@ -153,6 +153,14 @@ class Settings:
         return {name: self.topic(name)
                 for name in ("readings", "incidents", "dlq", "dispatch", "truth")}
 
+    def to_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings in a child process."""
+        env = {}
+        for f in dataclasses.fields(self):
+            if "env" in f.metadata:
+                env[f.metadata["env"]] = str(getattr(self, f.name))
+        return env
+
     def describe(self) -> list[tuple[str, str, str]]:
         """(environment variable, effective value with secrets masked, help) for every setting."""
         rows = []

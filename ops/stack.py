@@ -55,7 +55,7 @@ def up(settings: Settings) -> StackReport:
         report.topics_created = ensure_topics(admin, topic_specs(settings))
     finally:
         admin.close()
-    _fill_versions(settings, report)
+    fill_versions(settings, report)
     return report
 
 
@@ -82,7 +82,7 @@ def status(settings: Settings) -> dict[str, str]:
         "kafka_bootstrap": settings.kafka_bootstrap,
     }
     try:
-        _fill_versions(settings, report)
+        fill_versions(settings, report)
         result["postgresql"] = f"running ({report.postgres_version})"
     except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
         result["postgresql"] = f"stopped ({str(exc).splitlines()[0]})"
@@ -91,7 +91,7 @@ def status(settings: Settings) -> dict[str, str]:
     return result
 
 
-def _fill_versions(settings: Settings, report: StackReport) -> None:
+def fill_versions(settings: Settings, report: StackReport) -> None:
     report.kafka_version = (LocalKafka(settings).version()
                             if not settings.kafka_bootstrap_given else "external")
     conn = db.connect(settings.database_url)

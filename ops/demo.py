@@ -1,0 +1,62 @@
+"""`cityops demo`: the local stack, the schema, a simulated stream, ingest and the dashboard.
+
+Everything it starts it stops again on Ctrl-C or SIGTERM: the services as child
+processes, the stack only if it was not already running.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from cityops.service import StopSignal, check_port_free
+from cityops.settings import REPO_ROOT, Settings
+from ops import stack
+from store import db, features, retention
+from store.migrate import migrate
+
+
+def _migrate(settings: Settings) -> None:
+    conn = db.connect(settings.database_url)
+    try:
+        migrate(conn, settings.timescale)
+        retention.apply_policies(conn, features.current(conn), settings.readings_retention_days,
+                                 settings.compress_after_days)
+    finally:
+        conn.close()
+
+
+def _child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cityops", *args], cwd=REPO_ROOT,
+                            start_new_session=True)
+
+
+def run(settings: Settings, rate: float) -> int:
+    check_port_free(settings.dashboard_host, settings.dashboard_port, "CITYOPS_DASHBOARD_PORT")
+    report = stack.up(settings)
+    children: list[subprocess.Popen] = []
+    stop = StopSignal()
+    try:
+        _migrate(settings)
+        children = [_child("ingest"), _child("sim", "--rate", str(rate)), _child("dashboard")]
+        url = f"http://{settings.dashboard_host}:{settings.dashboard_port}/"
+        print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
+        while not stop.requested:
+            if any(child.poll() is not None for child in children):
+                print("cityops demo: a service exited; stopping the demo", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        stopped = stack.down(settings, only=report.started)
+        print(f"cityops demo: stopped services; stack: {', '.join(stopped) or 'left as it was'}")

@@ -1,0 +1,51 @@
+"""The home page in Debian's headless Chromium: it renders, in Chinese, without errors."""
+
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.process import start_cli, wait_http
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def page(settings):
+    proc = start_cli(settings, "dashboard")
+    url = f"http://127.0.0.1:{settings.dashboard_port}/"
+    wait_http(f"{url}healthz", proc=proc)
+    yield url
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=15)
+
+
+def test_page_renders_chinese_text_after_scripts_run(page, tmp_path) -> None:
+    done = chromium("--virtual-time-budget=8000", "--dump-dom", page, profile=tmp_path)
+    assert done.returncode == 0, done.stderr[-1000:]
+    # The server sends an empty shell; this text exists only once Dash has rendered.
+    assert "CityOps 城市运行中心" in done.stdout
+    assert 'id="home-devices"' in done.stdout
+
+
+def test_screenshot_at_wall_resolution(page, tmp_path) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / "home-1920x1080.png"
+    done = chromium("--window-size=1920,1080", "--virtual-time-budget=8000",
+                    "--hide-scrollbars", f"--screenshot={target}", page, profile=tmp_path)
+    assert done.returncode == 0, done.stderr[-1000:]
+    header = target.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+    assert (width, height) == (1920, 1080)

@@ -1,0 +1,152 @@
+"""The test harness: every run gets its own database and topics on the real stack.
+
+`bin/cityops test` (the README's test command) starts Kafka and PostgreSQL first; these
+fixtures then create `cityops_test_<run>` and topics prefixed `test.<run>.`, and drop
+them at the end, so runs never see each other's data.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+from cityops import kafka_client
+from cityops.settings import Settings
+from cityops.topics import delete_topics, ensure_topics, topic_specs
+from ops import stack
+from store import db as store_db
+from store import features
+from store.migrate import migrate
+
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_settings() -> Settings:
+    return Settings.from_env()
+
+
+def _admin_connection(base: Settings):
+    conn = store_db.connect(base.database_url)
+    conn.autocommit = True
+    return conn
+
+
+class Databases:
+    """Creates throw-away databases on the test server and drops them at the end."""
+
+    def __init__(self, base: Settings) -> None:
+        self.base = base
+        self.names: list[str] = []
+
+    def create(self, label: str) -> str:
+        name = f"cityops_test_{RUN_ID}_{label}"
+        conn = _admin_connection(self.base)
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.close()
+        self.names.append(name)
+        return with_database(self.base.database_url, name)
+
+    def drop_all(self) -> None:
+        conn = _admin_connection(self.base)
+        with conn.cursor() as cur:
+            for name in self.names:
+                cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)))
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def databases(base_settings: Settings) -> Iterator[Databases]:
+    made = Databases(base_settings)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def settings(base_settings: Settings, databases: Databases) -> Iterator[Settings]:
+    """Settings of this run: its own migrated database, topics and service ports."""
+    url = databases.create("main")
+    run = base_settings.replace(
+        database_url=url, database_url_given=True, kafka_bootstrap_given=True,
+        topic_prefix=f"test.{RUN_ID}.", ingest_group=f"ingest-{RUN_ID}",
+        alerts_group=f"alerts-{RUN_ID}", ingest_metrics_port=free_port(),
+        alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
+        dashboard_port=free_port(), ingest_batch_ms=200)
+    conn = store_db.connect(url)
+    migrate(conn, run.timescale)
+    conn.close()
+    admin = kafka_client.admin_client(run)
+    ensure_topics(admin, topic_specs(run))
+    yield run
+    delete_topics(admin, list(run.topics.values()))
+    admin.close()
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[psycopg2.extensions.connection]:
+    """A connection to this run's migrated database; uncommitted work is rolled back."""
+    conn = store_db.connect(settings.database_url)
+    yield conn
+    conn.rollback()
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def timescale_available(base_settings: Settings) -> bool:
+    conn = store_db.connect(base_settings.database_url)
+    try:
+        return "timescaledb" in features.available_extensions(conn)
+    finally:
+        conn.close()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    settings = Settings.from_env()
+    report = stack.StackReport()
+    try:
+        stack.fill_versions(settings, report)
+    except Exception as exc:  # noqa: BLE001 - the header must not hide the real failure
+        return [f"stack: not reachable ({str(exc).splitlines()[0]})"]
+    return [f"stack: kafka {report.kafka_version} at {settings.kafka_bootstrap}; "
+            f"postgresql {report.postgres_version}; postgis {report.postgis_version}; "
+            f"timescaledb {report.timescale}"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not any(item.get_closest_marker("timescale") for item in items):
+        return
+    settings = Settings.from_env()
+    try:
+        conn = store_db.connect(settings.database_url)
+        present = "timescaledb" in features.available_extensions(conn)
+        conn.close()
+    except Exception:  # noqa: BLE001 - integration fixtures will report the outage
+        present = False
+    if present:
+        return
+    skip = pytest.mark.skip(reason="TimescaleDB extension is not available on this "
+                                   "PostgreSQL server (pg_available_extensions has no "
+                                   "timescaledb); the plain-PostgreSQL path is tested instead")
+    for item in items:
+        if item.get_closest_marker("timescale"):
+            item.add_marker(skip)

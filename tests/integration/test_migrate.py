@@ -1,0 +1,121 @@
+from datetime import UTC, date, datetime, timedelta
+
+import psycopg2
+import pytest
+
+from store import db as store_db
+from store import features, partitions, rollups
+from store.introspect import schema_snapshot
+from store.migrate import migrate
+from store.readings import Reading, ReadingWriter
+
+pytestmark = pytest.mark.integration
+
+CORE_TABLES = {"areas", "devices", "readings", "device_state", "incidents", "alerts",
+               "alert_events", "workers", "users", "readings_1m", "readings_1h"}
+
+
+def test_migrate_twice_leaves_the_same_schema(databases) -> None:
+    conn = store_db.connect(databases.create("twice"))
+    try:
+        first_applied = migrate(conn)
+        first = schema_snapshot(conn)
+        second_applied = migrate(conn)
+        second = schema_snapshot(conn)
+    finally:
+        conn.close()
+    assert first_applied == ["0001_core"]
+    assert second_applied == []
+    assert first == second
+    tables = {name for name, kind in first["relations"] if kind in ("r", "p", "v", "m")}
+    assert CORE_TABLES <= tables
+
+
+def test_plain_path_partitions_by_day_ahead_of_time(databases) -> None:
+    conn = store_db.connect(databases.create("plain"))
+    try:
+        migrate(conn, "off", today=date(2026, 11, 25))
+        assert not features.current(conn).timescale
+        days = partitions.existing_days(conn)
+        assert date(2026, 11, 24) in days
+        assert date(2026, 11, 25) + timedelta(days=partitions.DAYS_AHEAD) in days
+        partitions.ensure_days(conn, date(2026, 11, 20), date(2026, 11, 21))
+        conn.commit()
+        assert {date(2026, 11, 20), date(2026, 11, 21)} <= partitions.existing_days(conn)
+        dropped = partitions.drop_before(conn, date(2026, 11, 21))
+        conn.commit()
+        assert dropped == ["readings_p20261120"]
+    finally:
+        conn.close()
+
+
+def test_writes_are_idempotent_and_rollups_match_raw(settings, db) -> None:
+    found = features.current(db)
+    base = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=3)
+    rows = [Reading(base + timedelta(seconds=10 * i), f"rollup-dev-{i % 3}", "level_m",
+                    float(i)) for i in range(18)]
+    writer = ReadingWriter(db, found)
+    assert writer.write(rows) == 18
+    assert writer.write(rows) == 0  # a replay changes nothing
+    rollups.refresh(db, found)
+    got = rollups.series(db, "level_m", base, base + timedelta(minutes=5),
+                         device_id="rollup-dev-0")
+    with db.cursor() as cur:
+        cur.execute("""SELECT date_bin('1 minute', ts, 'epoch'), count(*), avg(value), min(value),
+                              max(value) FROM readings WHERE device_id = 'rollup-dev-0'
+                       GROUP BY 1 ORDER BY 1""")
+        expected = cur.fetchall()
+    assert [(b, n, pytest.approx(a), lo, hi) for b, n, a, lo, hi in got] == expected
+    hourly = rollups.series(db, "level_m", base - timedelta(hours=1), base + timedelta(hours=1),
+                            resolution="1h")
+    assert sum(n for _, n, *_ in hourly) >= 18
+    with db.cursor() as cur:
+        cur.execute("SELECT last_values->>'level_m' FROM device_state "
+                    "WHERE device_id = 'rollup-dev-2'")
+        assert float(cur.fetchone()[0]) == 17.0
+
+
+def test_late_rows_are_folded_into_rollups(settings, db) -> None:
+    found = features.current(db)
+    if found.timescale:
+        pytest.skip("continuous aggregates refresh by policy; covered by the timescale test")
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    writer = ReadingWriter(db, found)
+    writer.write([Reading(now - timedelta(minutes=1), "late-dev", "flow", 1.0)])
+    rollups.refresh(db, found)
+    writer.write([Reading(now - timedelta(minutes=30), "late-dev", "flow", 5.0)])
+    rollups.refresh(db, found)
+    got = rollups.series(db, "flow", now - timedelta(hours=1), now, device_id="late-dev")
+    assert [(n, mean) for _, n, mean, _, _ in got] == [(1, 5.0), (1, 1.0)]
+
+
+def test_alert_events_are_append_only(db) -> None:
+    with db.cursor() as cur:
+        cur.execute("INSERT INTO alerts (fingerprint, kind, title) VALUES ('fp-audit', "
+                    "'threshold', 't') RETURNING id")
+        alert_id = cur.fetchone()[0]
+        cur.execute("INSERT INTO alert_events (alert_id, actor, action, to_state) "
+                    "VALUES (%s, 'system', 'open', 'new')", (alert_id,))
+        with pytest.raises(psycopg2.errors.RaiseException, match="append-only"):
+            cur.execute("UPDATE alert_events SET note = 'edited' WHERE alert_id = %s",
+                        (alert_id,))
+
+
+@pytest.mark.timescale
+def test_timescale_path_uses_hypertables_and_continuous_aggregates(databases) -> None:
+    conn = store_db.connect(databases.create("tsdb"))
+    try:
+        migrate(conn, "on")
+        assert features.current(conn).timescale
+        with conn.cursor() as cur:
+            cur.execute("SELECT hypertable_name FROM timescaledb_information.hypertables")
+            assert ("readings",) in cur.fetchall()
+            cur.execute("SELECT view_name FROM timescaledb_information.continuous_aggregates "
+                        "ORDER BY 1")
+            assert cur.fetchall() == [("readings_1h",), ("readings_1m",)]
+            cur.execute("SELECT count(*) FROM timescaledb_information.jobs "
+                        "WHERE proc_name = 'policy_refresh_continuous_aggregate'")
+            assert cur.fetchone()[0] == 2
+        conn.rollback()
+    finally:
+        conn.close()

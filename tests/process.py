@@ -1,0 +1,50 @@
+"""Running the real `cityops` command line from tests, with a run's settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from cityops.settings import REPO_ROOT, Settings
+
+
+def cli_env(settings: Settings | None, **overrides: str) -> dict[str, str]:
+    """The environment of a child: the test run's settings, or (None) the caller's own."""
+    env = dict(os.environ)
+    if settings is not None:
+        env.update(settings.to_env())
+    env.update(overrides)
+    return env
+
+
+def run_cli(settings: Settings | None, *args: str, timeout: float = 60,
+            **overrides: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cityops", *args], cwd=REPO_ROOT,
+                          env=cli_env(settings, **overrides), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def start_cli(settings: Settings, *args: str, **overrides: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cityops", *args], cwd=REPO_ROOT,
+                            env=cli_env(settings, **overrides), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_http(url: str, timeout: float = 30, proc: subprocess.Popen | None = None) -> bytes:
+    """GET a URL until it answers 200; fail early if the process behind it died."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"process exited with {proc.returncode}: "
+                                 f"{proc.stderr.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError as exc:
+            last = exc
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout}s: {last}")

@@ -1,0 +1,59 @@
+from pathlib import Path
+
+import pytest
+
+from cityops.settings import ConfigError, Settings, env_names, mask_url
+
+
+def test_defaults_point_at_the_local_stack() -> None:
+    s = Settings.from_env({})
+    assert s.kafka_bootstrap == "127.0.0.1:9092"
+    assert s.database_url.startswith("postgresql://cityops@127.0.0.1:55432/")
+    assert not s.database_url_given and not s.kafka_bootstrap_given
+    assert s.topics["readings"] == "city.iot.readings"
+    assert s.dashboard_port == 8050
+
+
+def test_environment_overrides_and_marks_services_as_given() -> None:
+    s = Settings.from_env({"DATABASE_URL": "postgresql://u:pw@db:5432/x",
+                           "CITYOPS_KAFKA_BOOTSTRAP": "kafka:9092",
+                           "CITYOPS_TOPIC_PREFIX": "t1.", "CITYOPS_INGEST_BATCH_SIZE": "77",
+                           "CITYOPS_STATE_DIR": "/tmp/somewhere"})
+    assert s.database_url_given and s.kafka_bootstrap_given
+    assert s.topic("dlq") == "t1.city.dlq"
+    assert s.ingest_batch_size == 77
+    assert s.state_dir == Path("/tmp/somewhere")
+
+
+@pytest.mark.parametrize(("env", "value"), [
+    ("CITYOPS_DASHBOARD_PORT", "eighty"),
+    ("CITYOPS_DASHBOARD_PORT", "70000"),
+    ("CITYOPS_TIMESCALE", "maybe"),
+    ("CITYOPS_INGEST_BATCH_SIZE", "1.5"),
+    ("CITYOPS_LOG_LEVEL", "LOUD"),
+])
+def test_bad_values_name_the_variable(env: str, value: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env({env: value})
+    assert err.value.env == env
+    assert value in str(err.value)
+
+
+def test_secrets_are_masked_in_describe() -> None:
+    s = Settings.from_env({"DATABASE_URL": "postgresql://city:s3cret@db:5432/cityops"})
+    shown = dict((env, value) for env, value, _ in s.describe())
+    assert "s3cret" not in shown["DATABASE_URL"]
+    assert shown["DATABASE_URL"] == "postgresql://city:****@db:5432/cityops"
+
+
+def test_mask_url_keeps_urls_without_password() -> None:
+    assert mask_url("postgresql://cityops@127.0.0.1:55432/cityops") == \
+        "postgresql://cityops@127.0.0.1:55432/cityops"
+    assert mask_url("not a url") == "****"
+
+
+def test_to_env_round_trips() -> None:
+    s = Settings.from_env({"CITYOPS_TOPIC_PREFIX": "x.", "CITYOPS_PG_PORT": "6000"})
+    again = Settings.from_env(s.to_env())
+    assert again.replace(database_url_given=False, kafka_bootstrap_given=False) == s
+    assert set(s.to_env()) == env_names()
