@@ -42,6 +42,18 @@ def cmd_stack(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
+    from cityops.kafka_client import admin_client
+    from cityops.topics import ensure_topics, topic_specs
+    admin = admin_client(settings)
+    try:
+        created = ensure_topics(admin, topic_specs(settings))
+    finally:
+        admin.close()
+    print(f"topics created: {', '.join(created) or 'none (all present)'}")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from store import db, features, retention
     from store.migrate import migrate
@@ -101,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["up", "down", "status"])
     p.set_defaults(func=cmd_stack)
 
+    sub.add_parser("topics", help="create the Kafka topics").set_defaults(func=cmd_topics)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("ingest", help="consume readings into the store").set_defaults(func=cmd_ingest)
     sub.add_parser("alerts", help="the rules engine (not built yet)").set_defaults(func=cmd_alerts)

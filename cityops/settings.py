@@ -69,6 +69,9 @@ class Settings:
         "on: fail without it", _choice("auto", "on", "off"))
     readings_retention_days: int = _setting(
         "CITYOPS_READINGS_RETENTION_DAYS", 90, "days of raw readings kept", _int)
+    rollup_refresh_seconds: int = _setting(
+        "CITYOPS_ROLLUP_REFRESH_SECONDS", 15,
+        "plain PostgreSQL: how often ingest refreshes the 1-minute and 1-hour rollups", _int)
     compress_after_days: int = _setting(
         "CITYOPS_COMPRESS_AFTER_DAYS", 7, "TimescaleDB compresses readings older than this", _int)
     # Kafka

@@ -23,6 +23,7 @@ from ingest.decode import BadMessage, decode_native
 from ingest.metrics import IngestMetrics
 from store import db, features
 from store.readings import ReadingWriter
+from store.upkeep import SeriesUpkeep
 
 log = logging.getLogger("cityops.ingest")
 
@@ -40,12 +41,14 @@ class _Rebalance(ConsumerRebalanceListener):
 
 class IngestService:
     def __init__(self, settings: Settings, consumer: KafkaConsumer, writer: ReadingWriter,
-                 dead_letters: DeadLetters, metrics: IngestMetrics) -> None:
+                 dead_letters: DeadLetters, metrics: IngestMetrics,
+                 upkeep: SeriesUpkeep) -> None:
         self.settings = settings
         self.consumer = consumer
         self.writer = writer
         self.dead_letters = dead_letters
         self.metrics = metrics
+        self.upkeep = upkeep
         self.max_age = timedelta(days=settings.readings_retention_days)
         self.batch = self._new_batch()
         self.last_lag = 0.0
@@ -117,6 +120,7 @@ class IngestService:
             if self.batch.ready():
                 self.flush()
             self.update_lag()
+            self.upkeep.tick()
         self.flush()
 
 
@@ -137,8 +141,12 @@ def run(settings: Settings) -> int:
     metrics = IngestMetrics()
     consumer = kafka_client.consumer(settings, settings.ingest_group, [])
     dead_letters = DeadLetters(kafka_client.producer(settings), settings.topic("dlq"))
+    upkeep = SeriesUpkeep(lambda: db.connect(settings.database_url,
+                                             application_name="cityops-upkeep"),
+                          found, settings.readings_retention_days,
+                          refresh_seconds=settings.rollup_refresh_seconds)
     service = IngestService(settings, consumer, ReadingWriter(conn, found), dead_letters,
-                            metrics)
+                            metrics, upkeep)
     consumer.subscribe([settings.topic("readings")], listener=_Rebalance(service))
     endpoint = OpsEndpoint(settings.metrics_host, settings.ingest_metrics_port,
                            "CITYOPS_INGEST_METRICS_PORT", metrics.registry,
@@ -153,6 +161,8 @@ def run(settings: Settings) -> int:
         consumer.close(autocommit=False)
         dead_letters.producer.close(timeout=10)
         endpoint.close()
-        conn.close()
+        upkeep.close()
+        if service.writer.conn is not None:
+            service.writer.conn.close()
         log.info("ingest stopped cleanly")
     return 0

@@ -91,7 +91,8 @@ def settings(base_settings: Settings, databases: Databases) -> Iterator[Settings
         topic_prefix=f"test.{RUN_ID}.", ingest_group=f"ingest-{RUN_ID}",
         alerts_group=f"alerts-{RUN_ID}", ingest_metrics_port=free_port(),
         alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
-        dashboard_port=free_port(), ingest_batch_ms=200)
+        dashboard_port=free_port(), ingest_batch_ms=200,
+        rollup_refresh_seconds=1)
     conn = store_db.connect(url)
     migrate(conn, run.timescale)
     conn.close()

@@ -54,6 +54,14 @@ def stored(db) -> list[tuple[str, str, float]]:
     return rows
 
 
+def rolled_up(db) -> int:
+    with db.cursor() as cur:
+        cur.execute("SELECT coalesce(sum(n), 0) FROM readings_1m WHERE device_id LIKE 'e2e-%'")
+        total = int(cur.fetchone()[0])
+    db.rollback()
+    return total
+
+
 def dead_letters(settings) -> list:
     consumer = KafkaConsumer(settings.topic("dlq"), bootstrap_servers=settings.kafka_bootstrap,
                              auto_offset_reset="earliest", consumer_timeout_ms=5000,
@@ -76,6 +84,9 @@ def test_ten_thousand_readings_arrive_exactly_once(settings, db) -> None:
             time.sleep(0.5)
         time.sleep(1.0)  # anything beyond the expected set would show up now
         rows = stored(db)
+        while time.monotonic() < deadline and rolled_up(db) < len(expected):
+            time.sleep(0.5)
+        in_rollups = rolled_up(db)
         metrics = wait_http(f"{metrics_url}/metrics").decode()
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -83,6 +94,7 @@ def test_ten_thousand_readings_arrive_exactly_once(settings, db) -> None:
     assert proc.returncode == 0, err[-2000:]
     assert "ingest stopped cleanly" in err
     assert len(rows) == len(expected)
+    assert in_rollups == len(expected)  # the service keeps the 1-minute rollup current
     assert checksum(rows) == checksum([(d, m, v) for _, d, m, v in expected])
     assert 'cityops_ingest_dead_letters_total{reason="malformed_json"} 1.0' in metrics
     assert 'cityops_ingest_dead_letters_total{reason="bad_value"} 1.0' in metrics
