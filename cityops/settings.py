@@ -61,7 +61,7 @@ class Settings:
     # Store
     database_url: str = _setting(
         "DATABASE_URL", "postgresql://cityops@127.0.0.1:55432/cityops",
-        "PostgreSQL URL; when unset, ./cityops runs a local cluster on CITYOPS_PG_PORT",
+        "PostgreSQL URL; when unset, bin/cityops runs a local cluster at this address",
         secret=True)
     timescale: str = _setting(
         "CITYOPS_TIMESCALE", "auto",
@@ -77,7 +77,7 @@ class Settings:
     # Kafka
     kafka_bootstrap: str = _setting(
         "CITYOPS_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
-        "Kafka bootstrap servers; when unset, ./cityops runs a local broker on this address")
+        "Kafka bootstrap servers; when unset, bin/cityops runs a local broker at this address")
     topic_prefix: str = _setting(
         "CITYOPS_TOPIC_PREFIX", "", "prefix for every topic name (tests isolate runs with it)")
     topic_readings: str = _setting("CITYOPS_TOPIC_READINGS", "city.iot.readings", "IoT readings")
@@ -120,7 +120,11 @@ class Settings:
     # Local stack (used only when ./cityops runs the services itself)
     state_dir: Path = _setting(
         "CITYOPS_STATE_DIR", REPO_ROOT / ".state", "local service data, logs and pids", _path)
-    pg_port: int = _setting("CITYOPS_PG_PORT", 55432, "port of the local PostgreSQL", _port)
+    manage_stack: str = _setting(
+        "CITYOPS_MANAGE_STACK", "auto",
+        "auto: run a local Kafka / PostgreSQL for whichever of CITYOPS_KAFKA_BOOTSTRAP and "
+        "DATABASE_URL is unset; yes: run both locally at the configured addresses; no: never",
+        _choice("auto", "yes", "no"))
     kafka_controller_port: int = _setting(
         "CITYOPS_KAFKA_CONTROLLER_PORT", 9093, "KRaft controller port of the local broker", _port)
     kafka_heap: str = _setting("CITYOPS_KAFKA_HEAP", "768m", "Java heap of the local broker")
@@ -143,6 +147,17 @@ class Settings:
         values["database_url_given"] = "DATABASE_URL" in environ
         values["kafka_bootstrap_given"] = "CITYOPS_KAFKA_BOOTSTRAP" in environ
         return cls(**values)
+
+    @property
+    def manages_postgres(self) -> bool:
+        """Whether bin/cityops installs, starts and stops the PostgreSQL server itself."""
+        return self.manage_stack == "yes" or (self.manage_stack == "auto"
+                                              and not self.database_url_given)
+
+    @property
+    def manages_kafka(self) -> bool:
+        return self.manage_stack == "yes" or (self.manage_stack == "auto"
+                                              and not self.kafka_bootstrap_given)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

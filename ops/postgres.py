@@ -32,7 +32,10 @@ class LocalPostgres:
         url = urlsplit(settings.database_url)
         self.role = url.username or "cityops"
         self.database = (url.path or "/cityops").lstrip("/") or "cityops"
-        self.port = settings.pg_port
+        if url.hostname not in ("127.0.0.1", "localhost"):
+            raise ConfigError("DATABASE_URL", "a local cluster runs on 127.0.0.1; "
+                              f"{url.hostname} is not local (unset CITYOPS_MANAGE_STACK=yes?)")
+        self.port = url.port or 5432
         self.home = settings.state_dir / "postgres"
         # The server refuses to run as root, so as root it runs as the `postgres` user.
         self.run_as = "postgres" if os.geteuid() == 0 else None
@@ -108,7 +111,7 @@ class LocalPostgres:
             self._create_role_and_database()
             return False
         if port_open("127.0.0.1", self.port):
-            raise ConfigError("CITYOPS_PG_PORT",
+            raise ConfigError("DATABASE_URL",
                               f"port 127.0.0.1:{self.port} is already in use by another process")
         options = [f"-p {self.port}", "-c listen_addresses=127.0.0.1",
                    f"-k {self.home.resolve()}", "-c max_connections=200"]

@@ -1,7 +1,8 @@
 """The local stack as one thing: install, start, stop and report on Kafka and PostgreSQL.
 
 Services whose address was given in the environment (DATABASE_URL,
-CITYOPS_KAFKA_BOOTSTRAP) belong to someone else: they are used, never started or stopped.
+CITYOPS_KAFKA_BOOTSTRAP) belong to someone else: they are used, never started or stopped,
+unless CITYOPS_MANAGE_STACK=yes says to run them locally at those addresses.
 """
 
 from __future__ import annotations
@@ -37,18 +38,18 @@ class StackReport:
 
 def install(settings: Settings) -> None:
     """Everything the local stack needs on disk; idempotent and quick when done."""
-    if not settings.database_url_given:
+    if settings.manages_postgres:
         LocalPostgres(settings).install()
-    if not settings.kafka_bootstrap_given:
+    if settings.manages_kafka:
         LocalKafka(settings).install()
 
 
 def up(settings: Settings) -> StackReport:
     install(settings)
     report = StackReport()
-    if not settings.database_url_given and LocalPostgres(settings).start():
+    if settings.manages_postgres and LocalPostgres(settings).start():
         report.started.append("postgresql")
-    if not settings.kafka_bootstrap_given and LocalKafka(settings).start():
+    if settings.manages_kafka and LocalKafka(settings).start():
         report.started.append("kafka")
     admin = admin_client(settings)
     try:
@@ -62,10 +63,10 @@ def up(settings: Settings) -> StackReport:
 def down(settings: Settings, only: list[str] | None = None) -> list[str]:
     """Stop the local services (or those named in `only`); returns what was stopped."""
     stopped = []
-    if not settings.kafka_bootstrap_given and (only is None or "kafka" in only):
+    if settings.manages_kafka and (only is None or "kafka" in only):
         if LocalKafka(settings).stop():
             stopped.append("kafka")
-    if not settings.database_url_given and (only is None or "postgresql" in only):
+    if settings.manages_postgres and (only is None or "postgresql" in only):
         if LocalPostgres(settings).stop():
             stopped.append("postgresql")
     return stopped
@@ -78,7 +79,7 @@ def status(settings: Settings) -> dict[str, str]:
     report = StackReport()
     result = {
         "kafka": ("running" if kafka_up else "stopped")
-        + ("" if settings.kafka_bootstrap_given else f" (local, {local_kafka.version()})"),
+        + (f" (local, {local_kafka.version()})" if settings.manages_kafka else " (external)"),
         "kafka_bootstrap": settings.kafka_bootstrap,
     }
     try:
@@ -93,7 +94,7 @@ def status(settings: Settings) -> dict[str, str]:
 
 def fill_versions(settings: Settings, report: StackReport) -> None:
     report.kafka_version = (LocalKafka(settings).version()
-                            if not settings.kafka_bootstrap_given else "external")
+                            if settings.manages_kafka else "external")
     conn = db.connect(settings.database_url)
     try:
         report.postgres_version = db.server_version(conn)

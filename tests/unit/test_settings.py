@@ -20,9 +20,17 @@ def test_environment_overrides_and_marks_services_as_given() -> None:
                            "CITYOPS_TOPIC_PREFIX": "t1.", "CITYOPS_INGEST_BATCH_SIZE": "77",
                            "CITYOPS_STATE_DIR": "/tmp/somewhere"})
     assert s.database_url_given and s.kafka_bootstrap_given
+    assert not s.manages_postgres and not s.manages_kafka
     assert s.topic("dlq") == "t1.city.dlq"
     assert s.ingest_batch_size == 77
     assert s.state_dir == Path("/tmp/somewhere")
+
+
+def test_manage_stack_yes_runs_local_services_at_given_addresses() -> None:
+    s = Settings.from_env({"CITYOPS_MANAGE_STACK": "yes",
+                           "DATABASE_URL": "postgresql://cityops@127.0.0.1:56432/cityops"})
+    assert s.manages_postgres and s.manages_kafka
+    assert not Settings.from_env({"CITYOPS_MANAGE_STACK": "no"}).manages_kafka
 
 
 @pytest.mark.parametrize(("env", "value"), [
@@ -53,7 +61,7 @@ def test_mask_url_keeps_urls_without_password() -> None:
 
 
 def test_to_env_round_trips() -> None:
-    s = Settings.from_env({"CITYOPS_TOPIC_PREFIX": "x.", "CITYOPS_PG_PORT": "6000"})
+    s = Settings.from_env({"CITYOPS_TOPIC_PREFIX": "x.", "CITYOPS_KAFKA_HEAP": "1g"})
     again = Settings.from_env(s.to_env())
     assert again.replace(database_url_given=False, kafka_bootstrap_given=False) == s
     assert set(s.to_env()) == env_names()
