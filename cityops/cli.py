@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(f"{name}.commands")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{name}.commands":
+            if exc.name not in (name, f"{name}.commands"):
                 raise
             continue
         module.register(sub)
