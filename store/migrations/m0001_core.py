@@ -82,10 +82,13 @@ SELECT time_bucket(INTERVAL '1 hour', bucket) AS bucket, device_id, metric,
        min(min_value) AS min_value, max(max_value) AS max_value
 FROM readings_1m GROUP BY 1, device_id, metric
 WITH NO DATA;
+-- The newest bucket is left to real-time aggregation (materialized_only = false): a
+-- NULL end_offset would push the watermark past now and hide fresh rows until the
+-- next refresh.
 SELECT add_continuous_aggregate_policy('readings_1m', start_offset => INTERVAL '2 hours',
-    end_offset => NULL, schedule_interval => INTERVAL '30 seconds');
+    end_offset => INTERVAL '1 minute', schedule_interval => INTERVAL '30 seconds');
 SELECT add_continuous_aggregate_policy('readings_1h', start_offset => INTERVAL '3 days',
-    end_offset => NULL, schedule_interval => INTERVAL '5 minutes');
+    end_offset => INTERVAL '1 hour', schedule_interval => INTERVAL '5 minutes');
 """
 
 # Plain PostgreSQL: daily range partitions (store/partitions.py creates them ahead of
