@@ -1,0 +1,45 @@
+"""`cityops demo` brings everything up, data flows end to end, and Ctrl-C stops it all."""
+
+import signal
+import socket
+import time
+
+import pytest
+
+from tests.process import start_cli, wait_http
+
+pytestmark = pytest.mark.integration
+
+
+def port_closed(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def simulated_rows(db) -> int:
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM readings WHERE device_id LIKE 'streetlight-%'")
+        count = cur.fetchone()[0]
+    db.rollback()
+    return count
+
+
+@pytest.mark.parametrize("attempt", [1, 2])  # the second run proves it can start again
+def test_demo_runs_and_stops_everything_it_started(settings, db, attempt: int) -> None:
+    before = simulated_rows(db)
+    proc = start_cli(settings, "demo", "--rate", "400")
+    try:
+        page = wait_http(f"http://127.0.0.1:{settings.dashboard_port}/", timeout=60, proc=proc)
+        assert b"<title>CityOps</title>" in page
+        wait_http(f"http://127.0.0.1:{settings.ingest_metrics_port}/healthz", proc=proc)
+        deadline = time.monotonic() + 30
+        while simulated_rows(db) == before and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert simulated_rows(db) > before, "simulated readings never reached the store"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=40)
+    assert proc.returncode == 0, err[-2000:]
+    assert "cityops demo: stopped services" in out
+    assert port_closed(settings.dashboard_port)
+    assert port_closed(settings.ingest_metrics_port)
