@@ -57,7 +57,9 @@ def consumer(settings: Settings, group: str, topics: list[str], **options: objec
     """A consumer that never commits by itself: offsets move only after the database commit."""
     defaults = {"enable_auto_commit": False, "auto_offset_reset": "earliest",
                 "max_poll_records": 5000, "fetch_max_bytes": 16 * 1024 * 1024,
-                "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}"}
+                "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}",
+                # A crashed member's partitions move to the others within 10 s, not 45 s.
+                "session_timeout_ms": 10_000, "heartbeat_interval_ms": 3_000}
     defaults.update(options)
     probe(settings)
     try:

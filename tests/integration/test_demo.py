@@ -32,7 +32,7 @@ def test_demo_runs_and_stops_everything_it_started(settings, db, attempt: int) -
         page = wait_http(f"http://127.0.0.1:{settings.dashboard_port}/", timeout=60, proc=proc)
         assert b"<title>CityOps</title>" in page
         wait_http(f"http://127.0.0.1:{settings.ingest_metrics_port}/healthz", proc=proc)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while simulated_rows(db) == before and time.monotonic() < deadline:
             time.sleep(0.5)
         assert simulated_rows(db) > before, "simulated readings never reached the store"
