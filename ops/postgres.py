@@ -45,7 +45,8 @@ class LocalPostgres:
 
     @property
     def data(self) -> Path:
-        return self.home / "data"
+        # Resolved: the server's user may be unable to walk through the link's folder.
+        return self.home.resolve() / "data"
 
     def _cmd(self, *args: str) -> list[str]:
         return ["runuser", "-u", self.run_as, "--", *args] if self.run_as else list(args)
@@ -117,11 +118,12 @@ class LocalPostgres:
                    f"-k {self.home.resolve()}", "-c max_connections=200"]
         if TIMESCALE_LIB.exists():
             options.append("-c shared_preload_libraries=timescaledb")
+        log_file = self.home.resolve() / "server.log"
         done = subprocess.run(self._cmd(str(PG_BIN / "pg_ctl"), "start", "-w", "-t", "60",
-                                        "-D", str(self.data), "-l", str(self.home / "server.log"),
+                                        "-D", str(self.data), "-l", str(log_file),
                                         "-o", " ".join(options)), capture_output=True, text=True)
         if done.returncode != 0:
-            raise StackError(f"PostgreSQL did not start; see {self.home / 'server.log'}")
+            raise StackError(f"PostgreSQL did not start; see {log_file}")
         self._create_role_and_database()
         return True
 
