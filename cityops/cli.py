@@ -71,8 +71,8 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.service import run
-    return run(settings)
+    from ingest.service import STREAMS, run
+    return run(settings, tuple(args.stream) if args.stream else STREAMS)
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,7 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("topics", help="create the Kafka topics").set_defaults(func=cmd_topics)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
-    sub.add_parser("ingest", help="consume readings into the store").set_defaults(func=cmd_ingest)
+    p = sub.add_parser("ingest", help="consume readings and incidents into the store")
+    p.add_argument("--stream", action="append", choices=["readings", "incidents"],
+                   help="only this stream (repeatable); default: both")
+    p.set_defaults(func=cmd_ingest)
     sub.add_parser("alerts", help="the rules engine (not built yet)").set_defaults(func=cmd_alerts)
     sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
 

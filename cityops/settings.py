@@ -96,6 +96,10 @@ class Settings:
         "CITYOPS_INGEST_BATCH_SIZE", 5000, "readings per database transaction", _int)
     ingest_batch_ms: int = _setting(
         "CITYOPS_INGEST_BATCH_MS", 500, "longest a batch waits before it is written", _int)
+    unknown_device: str = _setting(
+        "CITYOPS_UNKNOWN_DEVICE", "dead_letter",
+        "readings from an unregistered device: dead_letter them, or register the device "
+        "as unplaced", _choice("dead_letter", "register"))
     # Services
     dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
     dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)

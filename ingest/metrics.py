@@ -10,20 +10,22 @@ class IngestMetrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.messages = Counter("cityops_ingest_messages_total", "messages consumed",
-                                ["topic"], registry=r)
+                                ["stream"], registry=r)
         self.rows = Counter("cityops_ingest_rows_written_total",
-                            "readings newly stored (replays not counted)", registry=r)
+                            "rows newly stored or changed (replays not counted)", ["stream"],
+                            registry=r)
         self.dead_letters = Counter("cityops_ingest_dead_letters_total",
-                                    "messages sent to the dead-letter topic", ["reason"],
-                                    registry=r)
+                                    "messages sent to the dead-letter topic",
+                                    ["stream", "reason"], registry=r)
         self.batch_seconds = Histogram("cityops_ingest_batch_seconds",
                                        "time to store a batch and commit its offsets",
+                                       ["stream"],
                                        buckets=(.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10),
                                        registry=r)
-        self.batch_rows = Histogram("cityops_ingest_batch_rows", "readings per batch",
+        self.batch_rows = Histogram("cityops_ingest_batch_rows", "rows per batch", ["stream"],
                                     buckets=(1, 10, 100, 500, 1000, 2500, 5000, 10000, 20000),
                                     registry=r)
         self.lag = Gauge("cityops_ingest_consumer_lag", "messages not yet consumed",
                          ["topic", "partition"], registry=r)
         self.db_errors = Counter("cityops_ingest_db_errors_total",
-                                 "database failures (batches retried)", registry=r)
+                                 "database failures (batches retried)", ["stream"], registry=r)

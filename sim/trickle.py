@@ -13,9 +13,13 @@ import random
 import time
 from datetime import UTC, datetime
 
+from psycopg2.extras import Json
+
 from cityops import kafka_client
 from cityops.service import StopSignal
 from cityops.settings import Settings
+from store import db
+from store import devices as store_devices
 
 log = logging.getLogger("cityops.sim")
 
@@ -35,9 +39,22 @@ def reading(device: int, kind: str, now: datetime, rng: random.Random) -> dict:
             "values": {metric: round(value, 3)}}
 
 
+def register(settings: Settings, count: int) -> None:
+    """Put the simulated devices in the registry, as an installer would, unplaced for now."""
+    kinds = list(KINDS)
+    rows = [{"device_id": f"{kinds[d % len(kinds)]}-{d:05d}", "kind": kinds[d % len(kinds)],
+             "placed": False, "meta": Json({"simulated": True})} for d in range(count)]
+    conn = db.connect(settings.database_url, application_name="cityops-sim")
+    try:
+        store_devices.upsert(conn, rows)
+    finally:
+        conn.close()
+
+
 def run(settings: Settings, devices: int, rate: float, duration: float, seed: int) -> int:
     rng = random.Random(seed)
     kinds = list(KINDS)
+    register(settings, devices)
     producer = kafka_client.producer(settings)
     topic = settings.topic("readings")
     stop = StopSignal()

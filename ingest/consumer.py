@@ -1,0 +1,166 @@
+"""One stream's consumer loop: poll -> steps -> batch -> write -> commit, in that order.
+
+Offsets are committed only after the database transaction holding their rows has
+committed, and writes are idempotent, so a crash anywhere loses nothing and a replay
+duplicates nothing. A record the steps refuse goes to the dead-letter topic, and its
+offset moves on with the batch: bad input never stops the stream.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import psycopg2
+from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
+
+from cityops.settings import ConfigError
+from ingest.batch import Batch
+from ingest.dead_letter import DeadLetters
+from ingest.errors import BadMessage
+from ingest.metrics import IngestMetrics
+
+log = logging.getLogger("cityops.ingest")
+
+Steps = Callable[[list, bytes | None], list]
+
+
+class _Rebalance(ConsumerRebalanceListener):
+    def __init__(self, loop: StreamConsumer) -> None:
+        self.loop = loop
+
+    def on_partitions_revoked(self, revoked) -> None:
+        self.loop.flush()  # store and commit what we hold while the partitions are ours
+
+    def on_partitions_assigned(self, assigned) -> None:
+        log.info("partitions assigned", extra={"stream": self.loop.stream,
+                                               "partitions": sorted(map(str, assigned))})
+
+
+class StreamConsumer:
+    def __init__(self, stream: str, consumer: KafkaConsumer, steps: Steps, writer,
+                 reconnect: Callable, dead_letters: DeadLetters, metrics: IngestMetrics,
+                 batch_rows: int, batch_seconds: float, upkeep=None) -> None:
+        self.stream = stream
+        self.consumer = consumer
+        self.steps = steps
+        self.writer = writer
+        self.reconnect = reconnect
+        self.dead_letters = dead_letters
+        self.metrics = metrics
+        self.batch_rows = batch_rows
+        self.batch_seconds = batch_seconds
+        self.upkeep = upkeep
+        self.batch = self._new_batch()
+        self.last_lag = 0.0
+
+    def subscribe(self, topic: str) -> None:
+        self.consumer.subscribe([topic], listener=_Rebalance(self))
+
+    def _new_batch(self) -> Batch:
+        return Batch(self.batch_rows, self.batch_seconds)
+
+    def handle(self, record) -> None:
+        self.metrics.messages.labels(self.stream).inc()
+        tp = TopicPartition(record.topic, record.partition)
+        try:
+            rows = self._steps_with_retry(record)
+        except BadMessage as bad:
+            self._dead_letter(record, tp, bad.reason, bad.detail)
+            return
+        except Exception as exc:  # noqa: BLE001 - input that trips a bug must not stop us
+            log.exception("a step failed on a record; dead-lettered",
+                          extra={"stream": self.stream, "offset": record.offset})
+            self._dead_letter(record, tp, "internal_error", f"{type(exc).__name__}: {exc}")
+            return
+        self.batch.add(tp, record.offset, rows)
+
+    def _steps_with_retry(self, record) -> list:
+        """Steps that look things up in the database wait for it rather than fail."""
+        delay = 0.5
+        while True:
+            try:
+                return self.steps(record.headers, record.value)
+            except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+                self.metrics.db_errors.labels(self.stream).inc()
+                log.warning("database unavailable during a lookup; retrying",
+                            extra={"stream": self.stream, "error": str(exc).splitlines()[0]})
+                time.sleep(delay)
+                delay = min(delay * 2, 15)
+
+    def _dead_letter(self, record, tp: TopicPartition, reason: str, detail: str) -> None:
+        self.dead_letters.send(record, reason, detail)
+        self.metrics.dead_letters.labels(self.stream, reason).inc()
+        self.batch.skip(tp, record.offset)
+
+    def flush(self) -> None:
+        """Store the batch, then commit its offsets; retried until the database answers."""
+        if self.batch.empty:
+            return
+        started = time.monotonic()
+        self.dead_letters.flush()
+        self._write_with_retry()
+        self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
+                              for tp, off in self.batch.offsets.items()})
+        self.metrics.batch_seconds.labels(self.stream).observe(time.monotonic() - started)
+        self.metrics.batch_rows.labels(self.stream).observe(len(self.batch.rows))
+        self.batch = self._new_batch()
+
+    def _write_with_retry(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                if self.writer.conn is None:
+                    self.writer.conn = self.reconnect()
+                self.metrics.rows.labels(self.stream).inc(self.writer.write(self.batch.rows))
+                return
+            except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
+                self.metrics.db_errors.labels(self.stream).inc()
+                log.warning("database unavailable; retrying the batch",
+                            extra={"stream": self.stream, "error": str(exc).splitlines()[0],
+                                   "retry_in_s": delay})
+                _close_quietly(self.writer.conn)
+                self.writer.conn = None
+                time.sleep(delay)
+                delay = min(delay * 2, 15)
+
+    def update_lag(self) -> None:
+        if time.monotonic() - self.last_lag < 5:
+            return
+        self.last_lag = time.monotonic()
+        assigned = self.consumer.assignment()
+        if not assigned:
+            return
+        ends = self.consumer.end_offsets(list(assigned))
+        for tp in assigned:
+            lag = max(0, ends.get(tp, 0) - self.consumer.position(tp))
+            self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
+
+    def run(self, stop: threading.Event) -> None:
+        try:
+            while not stop.is_set():
+                polled = self.consumer.poll(timeout_ms=200, max_records=self.batch_rows)
+                for records in polled.values():
+                    for record in records:
+                        self.handle(record)
+                if self.batch.ready():
+                    self.flush()
+                self.update_lag()
+                if self.upkeep is not None:
+                    self.upkeep.tick()
+            self.flush()
+        finally:
+            self.consumer.close(autocommit=False)
+            if self.upkeep is not None:
+                self.upkeep.close()
+            _close_quietly(self.writer.conn)
+
+
+def _close_quietly(conn) -> None:
+    try:
+        if conn is not None:
+            conn.close()
+    except psycopg2.Error:
+        pass

@@ -1,0 +1,92 @@
+"""Parsing pieces every decoder shares: JSON bodies, timestamps, numbers, identifiers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime
+
+from ingest.errors import BadMessage
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+METRIC_NAME = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
+MAX_BYTES = 256 * 1024
+
+
+def json_body(value: bytes | None) -> object:
+    if value is None or not value.strip():
+        raise BadMessage("empty", "message has no value")
+    if len(value) > MAX_BYTES:
+        raise BadMessage("oversized", f"{len(value)} bytes > {MAX_BYTES}")
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadMessage("invalid_utf8", str(exc)) from None
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise BadMessage("malformed_json", str(exc)) from None
+    except RecursionError:
+        raise BadMessage("malformed_json", "nested too deeply") from None
+
+
+def _no_constants(name: str) -> float:
+    # NaN and Infinity are not JSON; Python accepts them unless told otherwise.
+    raise BadMessage("bad_value", f"{name} is not a number")
+
+
+def timestamp(raw: object, field: str = "ts") -> datetime:
+    """ISO 8601 with a zone, or seconds since the epoch."""
+    if isinstance(raw, bool) or raw is None:
+        raise BadMessage("bad_timestamp", f"{field} must be ISO 8601 or epoch seconds, "
+                                          f"got {raw!r}")
+    try:
+        if isinstance(raw, int | float):
+            if not math.isfinite(raw):
+                raise ValueError("not finite")
+            return datetime.fromtimestamp(raw, UTC)
+        if isinstance(raw, str):
+            ts = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if ts.tzinfo is None:
+                raise BadMessage("bad_timestamp", f"{field} has no time zone: {raw[:40]!r}")
+            return ts
+    except (ValueError, OverflowError, OSError) as exc:
+        raise BadMessage("bad_timestamp", f"unreadable {field} {str(raw)[:40]!r}: {exc}") \
+            from None
+    raise BadMessage("bad_timestamp", f"{field} must be a string or a number")
+
+
+def number(raw: object, what: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise BadMessage("bad_value", f"{what} must be a number, got {type(raw).__name__}")
+    if not math.isfinite(raw):
+        raise BadMessage("bad_value", f"{what} must be finite")
+    return float(raw)
+
+
+def device_id(raw: object) -> str:
+    if not isinstance(raw, str) or not DEVICE_ID.match(raw):
+        raise BadMessage("bad_device", f"device id must match {DEVICE_ID.pattern}")
+    return raw
+
+
+def metric_name(raw: object) -> str:
+    if not isinstance(raw, str) or not METRIC_NAME.match(raw):
+        raise BadMessage("bad_metric", f"metric {str(raw)[:70]!r} must match "
+                                       f"{METRIC_NAME.pattern}")
+    return raw
+
+
+def text(raw: object, field: str, limit: int, required: bool = False) -> str | None:
+    if raw is None or raw == "":
+        if required:
+            raise BadMessage("missing_field", f"{field} is required")
+        return None
+    if not isinstance(raw, str):
+        raise BadMessage("wrong_type", f"{field} must be a string")
+    if len(raw) > limit:
+        raise BadMessage("field_too_long", f"{field} is {len(raw)} characters > {limit}")
+    if "\x00" in raw:
+        raise BadMessage("bad_text", f"{field} contains a NUL character")
+    return raw
