@@ -17,7 +17,7 @@ log = logging.getLogger("cityops")
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 # Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
-PLUGINS = ("geo",)
+PLUGINS = ("geo", "sim")
 
 
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
@@ -85,12 +85,6 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings)
 
 
-def cmd_sim(args: argparse.Namespace, settings: Settings) -> int:
-    from sim.trickle import run
-    return run(settings, devices=args.devices, rate=args.rate, duration=args.duration,
-               seed=args.seed)
-
-
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from ops.demo import run
     return run(settings, rate=args.rate)
@@ -121,13 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
     sub.add_parser("alerts", help="the rules engine (not built yet)").set_defaults(func=cmd_alerts)
     sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
-
-    p = sub.add_parser("sim", help="stream simulated readings into Kafka")
-    p.add_argument("--devices", type=int, default=500)
-    p.add_argument("--rate", type=float, default=200.0, help="readings per second")
-    p.add_argument("--duration", type=float, default=0.0, help="seconds; 0 runs until stopped")
-    p.add_argument("--seed", type=int, default=1)
-    p.set_defaults(func=cmd_sim)
 
     p = sub.add_parser("demo", help="stack, migrations, simulator, ingest and dashboard")
     p.add_argument("--rate", type=float, default=200.0, help="simulated readings per second")
