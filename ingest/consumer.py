@@ -33,6 +33,11 @@ class _Rebalance(ConsumerRebalanceListener):
 
     def on_partitions_revoked(self, revoked) -> None:
         self.loop.flush()  # store and commit what we hold while the partitions are ours
+        for tp in revoked:
+            try:
+                self.loop.metrics.lag.remove(tp.topic, str(tp.partition))
+            except KeyError:
+                pass  # never measured: nothing to forget
 
     def on_partitions_assigned(self, assigned) -> None:
         log.info("partitions assigned", extra={"stream": self.loop.stream,

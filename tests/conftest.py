@@ -103,6 +103,45 @@ def settings(base_settings: Settings, databases: Databases) -> Iterator[Settings
     admin.close()
 
 
+@pytest.fixture(scope="session")
+def isolated(base_settings: Settings, databases: Databases):
+    """Factory: settings with a database, topics, consumer groups and ports of their own.
+
+    For tests that need a world nobody else writes to (crash recovery, a loaded city).
+    """
+    admins = []
+    made: list[Settings] = []
+
+    def make(label: str) -> Settings:
+        url = databases.create(label)
+        run = base_settings.replace(
+            database_url=url, database_url_given=True, kafka_bootstrap_given=True,
+            topic_prefix=f"test.{RUN_ID}.{label}.", ingest_group=f"ingest-{RUN_ID}-{label}",
+            alerts_group=f"alerts-{RUN_ID}-{label}", ingest_metrics_port=free_port(),
+            alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
+            dashboard_port=free_port(), ingest_batch_ms=200, rollup_refresh_seconds=1)
+        conn = store_db.connect(url)
+        migrate(conn, run.timescale)
+        conn.close()
+        admin = kafka_client.admin_client(run)
+        ensure_topics(admin, topic_specs(run))
+        admins.append(admin)
+        made.append(run)
+        return run
+
+    yield make
+    for admin, run in zip(admins, made, strict=True):
+        delete_topics(admin, list(run.topics.values()))
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def small_city_areas():
+    """Two real districts of the demo city (黄浦, 静安) with generated streets and grid."""
+    from geo.demo import build_demo
+    return build_demo(seed=1, districts=["310101", "310106"], cell_size_m=1000)
+
+
 @pytest.fixture
 def db(settings: Settings) -> Iterator[psycopg2.extensions.connection]:
     """A connection to this run's migrated database; uncommitted work is rolled back."""
