@@ -55,6 +55,13 @@ def producer(settings: Settings, **options: object) -> KafkaProducer:
 def consumer(settings: Settings, group: str, topics: list[str], **options: object) \
         -> KafkaConsumer:
     """A consumer that never commits by itself: offsets move only after the database commit."""
+    if settings.kafka_client == "librdkafka":
+        from cityops.librdkafka_consumer import LibrdkafkaConsumer
+        probe(settings)
+        client = LibrdkafkaConsumer(settings.kafka_bootstrap, group, f"cityops-{group}")
+        if topics:
+            client.subscribe(topics)
+        return client
     defaults = {"enable_auto_commit": False, "auto_offset_reset": "earliest",
                 "max_poll_records": 5000, "fetch_max_bytes": 16 * 1024 * 1024,
                 "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}",

@@ -90,12 +90,19 @@ class Settings:
         "CITYOPS_TOPIC_PARTITIONS", 4, "partitions of the readings and incidents topics", _int)
     topic_retention_hours: int = _setting(
         "CITYOPS_TOPIC_RETENTION_HOURS", 168, "how long Kafka keeps stream topics", _int)
+    kafka_client: str = _setting(
+        "CITYOPS_KAFKA_CLIENT", "kafka-python",
+        "consumer client of ingest: kafka-python, or librdkafka (confluent-kafka) for "
+        "several times the messages per second", _choice("kafka-python", "librdkafka"))
     ingest_group: str = _setting("CITYOPS_INGEST_GROUP", "ingest", "ingest consumer group")
     alerts_group: str = _setting("CITYOPS_ALERTS_GROUP", "alerts", "alerts consumer group")
     ingest_batch_size: int = _setting(
-        "CITYOPS_INGEST_BATCH_SIZE", 5000, "readings per database transaction", _int)
+        "CITYOPS_INGEST_BATCH_SIZE", 10000, "readings per database transaction", _int)
     ingest_batch_ms: int = _setting(
         "CITYOPS_INGEST_BATCH_MS", 500, "longest a batch waits before it is written", _int)
+    device_state_seconds: float = _setting(
+        "CITYOPS_DEVICE_STATE_SECONDS", 1.0,
+        "ingest writes each device's latest values at most this often (seconds)", float)
     unknown_device: str = _setting(
         "CITYOPS_UNKNOWN_DEVICE", "dead_letter",
         "readings from an unregistered device: dead_letter them, or register the device "

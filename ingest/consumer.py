@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
@@ -60,6 +61,10 @@ class StreamConsumer:
         self.upkeep = upkeep
         self.batch = self._new_batch()
         self.last_lag = 0.0
+        self.consumed = metrics.messages.labels(stream)  # looked up once, not per message
+        self.writer_thread = ThreadPoolExecutor(max_workers=1,
+                                                thread_name_prefix=f"write-{stream}")
+        self.in_flight: tuple | None = None
 
     def subscribe(self, topic: str) -> None:
         self.consumer.subscribe([topic], listener=_Rebalance(self))
@@ -67,9 +72,8 @@ class StreamConsumer:
     def _new_batch(self) -> Batch:
         return Batch(self.batch_rows, self.batch_seconds)
 
-    def handle(self, record) -> None:
-        self.metrics.messages.labels(self.stream).inc()
-        tp = TopicPartition(record.topic, record.partition)
+    def handle(self, record, tp: TopicPartition) -> None:
+        self.consumed.inc()
         try:
             rows = self._steps_with_retry(record)
         except BadMessage as bad:
@@ -100,26 +104,44 @@ class StreamConsumer:
         self.metrics.dead_letters.labels(self.stream, reason).inc()
         self.batch.skip(tp, record.offset)
 
-    def flush(self) -> None:
-        """Store the batch, then commit its offsets; retried until the database answers."""
-        if self.batch.empty:
-            return
-        started = time.monotonic()
-        self.dead_letters.flush()
-        self._write_with_retry()
-        self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
-                              for tp, off in self.batch.offsets.items()})
-        self.metrics.batch_seconds.labels(self.stream).observe(time.monotonic() - started)
-        self.metrics.batch_rows.labels(self.stream).observe(len(self.batch.rows))
-        self.batch = self._new_batch()
+    def flush(self, wait: bool = True) -> None:
+        """Hand the batch to the writer, then commit its offsets once it is stored.
 
-    def _write_with_retry(self) -> None:
+        Writing runs on a thread of its own so that decoding the next batch overlaps the
+        database's work on this one; at most one batch is in flight, and offsets are
+        committed in order, each only after its rows are committed.
+        """
+        if not self.batch.empty:
+            self.dead_letters.flush()
+            self._finish_write()
+            batch, self.batch = self.batch, self._new_batch()
+            future = self.writer_thread.submit(self._write_with_retry, batch.rows)
+            self.in_flight = (future, batch, time.monotonic())
+        if wait:
+            self._finish_write()
+            self.writer_thread.submit(self._write_with_retry, None).result()
+
+    def _finish_write(self) -> None:
+        if self.in_flight is None:
+            return
+        future, batch, started = self.in_flight
+        future.result()  # re-raises anything the writer could not retry
+        self.in_flight = None
+        self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
+                              for tp, off in batch.offsets.items()})
+        self.metrics.batch_seconds.labels(self.stream).observe(time.monotonic() - started)
+        self.metrics.batch_rows.labels(self.stream).observe(len(batch.rows))
+
+    def _write_with_retry(self, rows: list | None) -> None:
         delay = 0.5
         while True:
             try:
                 if self.writer.conn is None:
                     self.writer.conn = self.reconnect()
-                self.metrics.rows.labels(self.stream).inc(self.writer.write(self.batch.rows))
+                if rows is None:
+                    self.writer.finish()  # anything the writer still buffers
+                else:
+                    self.metrics.rows.labels(self.stream).inc(self.writer.write(rows))
                 return
             except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
                 self.metrics.db_errors.labels(self.stream).inc()
@@ -147,17 +169,20 @@ class StreamConsumer:
         try:
             while not stop.is_set():
                 polled = self.consumer.poll(timeout_ms=200, max_records=self.batch_rows)
-                for records in polled.values():
+                for tp, records in polled.items():
                     for record in records:
-                        self.handle(record)
+                        self.handle(record, tp)
                 if self.batch.ready():
-                    self.flush()
+                    self.flush(wait=False)
                 self.update_lag()
                 if self.upkeep is not None:
                     self.upkeep.tick()
             self.flush()
         finally:
+            # Closing leaves the group, which may call the revoke listener, which writes:
+            # so the writer thread must outlive the consumer.
             self.consumer.close(autocommit=False)
+            self.writer_thread.shutdown(wait=True)
             if self.upkeep is not None:
                 self.upkeep.close()
             _close_quietly(self.writer.conn)

@@ -15,7 +15,7 @@ from ingest.enrich import DeviceCheck, load_placer
 from ingest.metrics import IngestMetrics
 from ingest.pipeline import IncidentSteps, ReadingSteps
 from ingest.validate import TimeWindow
-from store import db, features
+from store import db, device_state, features
 from store.incidents import IncidentWriter
 from store.readings import ReadingWriter
 from store.upkeep import SeriesUpkeep
@@ -37,7 +37,10 @@ def build_stream(stream: str, settings: Settings, metrics: IngestMetrics,
     window = TimeWindow(timedelta(days=settings.readings_retention_days))
     if stream == "readings":
         steps = ReadingSteps(window, DeviceCheck(connect, settings.unknown_device))
-        writer = ReadingWriter(conn, found)
+        fixed = device_state.repair(conn)
+        if fixed:
+            log.info("device state brought level with stored readings", extra={"devices": fixed})
+        writer = ReadingWriter(conn, found, settings.device_state_seconds)
         upkeep = SeriesUpkeep(_connector(settings, "upkeep"), found,
                               settings.readings_retention_days,
                               refresh_seconds=settings.rollup_refresh_seconds)

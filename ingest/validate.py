@@ -28,14 +28,17 @@ class TimeWindow:
 
 
 def check_readings(readings: Sequence[Reading], window: TimeWindow, now: datetime) -> None:
-    for r in readings:
-        metric = METRICS.get(r.metric)
+    checked_ts = None
+    for ts, _device, name, value in readings:
+        metric = METRICS.get(name)
         if metric is None:
-            raise BadMessage("unknown_metric", f"{r.metric!r} is not in the metric catalogue")
-        if not metric.low <= r.value <= metric.high:
-            raise BadMessage("out_of_range", f"{r.metric}={r.value} outside "
+            raise BadMessage("unknown_metric", f"{name!r} is not in the metric catalogue")
+        if not metric.low <= value <= metric.high:
+            raise BadMessage("out_of_range", f"{name}={value} outside "
                                              f"[{metric.low}, {metric.high}] {metric.unit}")
-        window.check(r.ts, now)
+        if ts is not checked_ts:  # a message's values usually share one instant
+            window.check(ts, now)
+            checked_ts = ts
 
 
 def check_incident(incident: Incident, window: TimeWindow, now: datetime) -> None:

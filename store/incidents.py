@@ -41,3 +41,6 @@ class IncidentWriter:
             self.conn.rollback()
             raise
         return changed
+
+    def finish(self) -> None:
+        """Nothing is buffered between batches."""

@@ -1,20 +1,24 @@
-"""Writing readings: batched COPY into a staging table, then an idempotent insert.
+"""Writing readings: one COPY per batch, idempotent by the primary key.
 
-The staging step is what makes replays harmless: rows already stored (same device,
-metric and instant) are skipped by the primary key, so a batch written twice after a
-crash leaves the table as if it had been written once.
+The fast path copies straight into `readings`. If any row is already there (a replay
+after a crash, or the same message twice in a batch) the key refuses the COPY; the
+batch then goes through a staging table and `INSERT ... ON CONFLICT DO NOTHING`, so a
+batch written twice leaves the table as if it had been written once.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
+import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 
 from store import partitions, rollups
+from store.device_state import DeviceStateBuffer
 from store.features import Features
 
 STAGE = """
@@ -24,30 +28,18 @@ CREATE TEMP TABLE IF NOT EXISTS readings_stage (
 ) ON COMMIT DELETE ROWS
 """
 
+COPY_DIRECT = "COPY readings (ts, device_id, metric, value) FROM STDIN"
+COPY_STAGE = "COPY readings_stage (ts, device_id, metric, value) FROM STDIN"
+
 INSERT_FROM_STAGE = """
 INSERT INTO readings (ts, device_id, metric, value)
 SELECT ts, device_id, metric, value FROM readings_stage
 ON CONFLICT DO NOTHING
 """
 
-# Latest value per metric per device; older rows never overwrite newer state.
-UPSERT_STATE = """
-INSERT INTO device_state (device_id, last_ts, last_values, updated_at)
-SELECT device_id, max(ts), jsonb_object_agg(metric, value), now()
-FROM (SELECT DISTINCT ON (device_id, metric) device_id, metric, ts, value
-      FROM readings_stage ORDER BY device_id, metric, ts DESC) latest
-GROUP BY device_id
-ON CONFLICT (device_id) DO UPDATE SET
-    last_ts = greatest(device_state.last_ts, EXCLUDED.last_ts),
-    last_values = CASE WHEN EXCLUDED.last_ts >= device_state.last_ts
-                       THEN device_state.last_values || EXCLUDED.last_values
-                       ELSE EXCLUDED.last_values || device_state.last_values END,
-    updated_at = now()
-"""
+class Reading(NamedTuple):
+    """One value of one metric of one device at one instant (a tuple: ingest makes millions)."""
 
-
-@dataclass(frozen=True)
-class Reading:
     ts: datetime
     device_id: str
     metric: str
@@ -58,7 +50,13 @@ def _copy_text(rows: Sequence[Reading]) -> io.StringIO:
     # Device ids and metric names are validated upstream to contain no tabs,
     # newlines or backslashes, so the COPY text format needs no escaping here.
     buf = io.StringIO()
-    buf.writelines(f"{r.ts.isoformat()}\t{r.device_id}\t{r.metric}\t{r.value!r}\n" for r in rows)
+    last_ts, stamp = None, ""
+    lines = []
+    for ts, device_id, metric, value in rows:
+        if ts is not last_ts:  # a message's values share one instant: format it once
+            last_ts, stamp = ts, ts.isoformat()
+        lines.append(f"{stamp}\t{device_id}\t{metric}\t{value!r}\n")
+    buf.writelines(lines)
     buf.seek(0)
     return buf
 
@@ -66,9 +64,11 @@ def _copy_text(rows: Sequence[Reading]) -> io.StringIO:
 class ReadingWriter:
     """Writes batches of readings in one transaction each; the caller commits Kafka after."""
 
-    def __init__(self, conn: psycopg2.extensions.connection, features: Features) -> None:
+    def __init__(self, conn: psycopg2.extensions.connection, features: Features,
+                 state_seconds: float = 1.0) -> None:
         self.conn = conn
         self.features = features
+        self.state = DeviceStateBuffer(state_seconds)
         self._days: set[date] | None = None
 
     def _ensure_partitions(self, rows: Sequence[Reading]) -> None:
@@ -81,27 +81,50 @@ class ReadingWriter:
         if any(d not in self._days for d in _days_between(first, last)):
             self._days = partitions.ensure_days(self.conn, first, last)
 
-    def write(self, rows: Sequence[Reading]) -> int:
-        """Store a batch; returns how many rows were new. Commits the transaction."""
-        if not rows:
+    def write(self, rows: Sequence[Reading], sync_state: bool = False) -> int:
+        """Store a batch; returns how many rows were new. Commits the transaction.
+
+        The devices' latest values go along when they are due, or when `sync_state`.
+        """
+        if not rows and not (sync_state and self.state.latest):
             return 0
+        self.state.add(rows)
+        with_state = sync_state or self.state.due()
         try:
             with self.conn.cursor() as cur:
-                self._ensure_partitions(rows)
-                cur.execute(STAGE)
-                cur.copy_expert("COPY readings_stage (ts, device_id, metric, value) "
-                                "FROM STDIN", _copy_text(rows))
-                cur.execute(INSERT_FROM_STAGE)
-                inserted = cur.rowcount
-                cur.execute(UPSERT_STATE)
-                if not self.features.timescale:
-                    rollups.mark_dirty(cur, min(r.ts for r in rows))
+                inserted = 0
+                if rows:
+                    self._ensure_partitions(rows)
+                    inserted = self._copy(cur, rows)
+                    if not self.features.timescale:
+                        rollups.mark_dirty(cur, min(r.ts for r in rows))
+                if with_state:
+                    self.state.write(cur)
             self.conn.commit()
         except BaseException:
             self.conn.rollback()
             self._days = None
             raise
+        if with_state:
+            self.state.clear()
         return inserted
+
+    def finish(self) -> None:
+        """Write whatever device state is still buffered (before a stop or a rebalance)."""
+        self.write([], sync_state=True)
+
+    def _copy(self, cur, rows: Sequence[Reading]) -> int:
+        cur.execute("SAVEPOINT direct_copy")
+        try:
+            cur.copy_expert(COPY_DIRECT, _copy_text(rows))
+            cur.execute("RELEASE SAVEPOINT direct_copy")
+            return len(rows)
+        except psycopg2.errors.UniqueViolation:
+            cur.execute("ROLLBACK TO SAVEPOINT direct_copy")
+        cur.execute(STAGE)
+        cur.copy_expert(COPY_STAGE, _copy_text(rows))
+        cur.execute(INSERT_FROM_STAGE)
+        return cur.rowcount
 
 
 def _days_between(first: date, last: date) -> list[date]:

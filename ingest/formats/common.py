@@ -7,6 +7,8 @@ import math
 import re
 from datetime import UTC, datetime
 
+import orjson
+
 from ingest.errors import BadMessage
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -20,11 +22,16 @@ def json_body(value: bytes | None) -> object:
     if len(value) > MAX_BYTES:
         raise BadMessage("oversized", f"{len(value)} bytes > {MAX_BYTES}")
     try:
+        return orjson.loads(value)  # strict (no NaN), validates UTF-8, ~4x the stdlib's speed
+    except orjson.JSONDecodeError:
+        pass
+    # Refused: ask the standard library, whose errors say why in words people can act on.
+    try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadMessage("invalid_utf8", str(exc)) from None
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        return _EXPLAINER.decode(text)
     except json.JSONDecodeError as exc:
         raise BadMessage("malformed_json", str(exc)) from None
     except RecursionError:
@@ -34,6 +41,9 @@ def json_body(value: bytes | None) -> object:
 def _no_constants(name: str) -> float:
     # NaN and Infinity are not JSON; Python accepts them unless told otherwise.
     raise BadMessage("bad_value", f"{name} is not a number")
+
+
+_EXPLAINER = json.JSONDecoder(parse_constant=_no_constants)
 
 
 def timestamp(raw: object, field: str = "ts") -> datetime:

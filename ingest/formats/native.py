@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from cityops.metric_catalogue import METRICS
 from ingest.errors import BadMessage
 from ingest.formats.common import device_id, json_body, metric_name, number, text, timestamp
 from ingest.records import Incident, Reading
 
 SOURCES = ("hotline", "patrol", "sensor", "other")
+# Reading's own constructor is a Python function; tuple's is C. Ingest makes millions.
+_reading = partial(tuple.__new__, Reading)
 
 
 def decode_readings(value: bytes | None) -> list[Reading]:
@@ -19,7 +24,15 @@ def decode_readings(value: bytes | None) -> list[Reading]:
     values = doc.get("values")
     if not isinstance(values, dict) or not values:
         raise BadMessage("missing_values", "values must be a non-empty object")
-    return [Reading(ts, device, metric_name(m), number(v, m)) for m, v in values.items()]
+    return [_reading((ts, device, m if m in METRICS else metric_name(m), _value(v, m)))
+            for m, v in values.items()]
+
+
+def _value(raw: object, metric: str) -> float:
+    # The common case first: a plain float (bool is an int, never a float).
+    if type(raw) is float and raw - raw == 0.0:  # finite: inf - inf and nan - nan are nan
+        return raw
+    return number(raw, metric)
 
 
 def decode_incident(value: bytes | None) -> list[Incident]:
