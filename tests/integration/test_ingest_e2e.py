@@ -11,6 +11,7 @@ from kafka import KafkaConsumer
 from psycopg2.extras import Json
 
 from cityops import kafka_client
+from store import db as store_db
 from store import devices as store_devices
 from tests.process import start_cli, wait_http
 
@@ -78,7 +79,10 @@ def register_devices(db) -> None:
                                "meta": Json({})} for d in range(DEVICES)])
 
 
-def test_ten_thousand_readings_arrive_exactly_once(settings, db) -> None:
+@pytest.mark.parametrize("client", ["kafka-python", "librdkafka"])
+def test_ten_thousand_readings_arrive_exactly_once(isolated, client: str) -> None:
+    settings = isolated(f"e2e-{client}").replace(kafka_client=client)
+    db = store_db.connect(settings.database_url)
     register_devices(db)
     expected = produce_readings(settings, datetime.now(UTC).replace(microsecond=0))
     assert len(expected) == 10_000
