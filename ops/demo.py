@@ -13,17 +13,23 @@ import time
 
 from cityops.service import StopSignal, check_port_free
 from cityops.settings import REPO_ROOT, Settings
+from geo import store as geo_store
+from geo.demo import build_demo
 from ops import stack
 from store import db, features, retention
 from store.migrate import migrate
 
 
-def _migrate(settings: Settings) -> None:
+def _prepare_store(settings: Settings) -> None:
+    """Schema, and the demo city (Shanghai) the first time: sim places devices on its grid."""
     conn = db.connect(settings.database_url)
     try:
         migrate(conn, settings.timescale)
         retention.apply_policies(conn, features.current(conn), settings.readings_retention_days,
                                  settings.compress_after_days)
+        if geo_store.read_areas(conn, ["district"]).empty:
+            print("cityops demo: building the demo city (Shanghai) once, about 30 s", flush=True)
+            geo_store.write_areas(conn, build_demo(seed=1))
     finally:
         conn.close()
 
@@ -39,7 +45,7 @@ def run(settings: Settings, rate: float) -> int:
     children: list[subprocess.Popen] = []
     stop = StopSignal()
     try:
-        _migrate(settings)
+        _prepare_store(settings)
         children = [_child("ingest"), _child("sim", "--rate", str(rate)), _child("dashboard")]
         url = f"http://{settings.dashboard_host}:{settings.dashboard_port}/"
         print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)

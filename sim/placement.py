@@ -1,0 +1,91 @@
+"""Where the simulated city's devices stand: seeded points inside its grid cells.
+
+Urban streets (街道) carry several times the devices of rural towns (镇), as they do in
+life; each device sits at a random spot of its cell and inherits the cell's codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from sim.kinds import TYPES, counts
+
+URBAN_WEIGHT = 6.0  # devices per grid cell of an urban street, against 1 in a town
+
+
+@dataclass
+class Cells:
+    """The grid cells of the city, as arrays, with the names an address is made of."""
+
+    codes: np.ndarray
+    community: np.ndarray
+    street: np.ndarray
+    district: np.ndarray
+    geometry: np.ndarray
+    weight: np.ndarray
+    names: dict[str, str]
+
+    @classmethod
+    def from_areas(cls, areas: gpd.GeoDataFrame) -> Cells:
+        grid = areas[areas["level"] == "grid"].sort_values("code").reset_index(drop=True)
+        if grid.empty:
+            raise ValueError("the areas have no grid cells")
+        names = dict(zip(areas["code"], areas["name_zh"], strict=True))
+        urban = np.array([str(names.get(s, "")).endswith("街道") for s in grid["street_code"]])
+        return cls(grid["code"].to_numpy(), grid["community_code"].to_numpy(),
+                   grid["street_code"].to_numpy(), grid["district_code"].to_numpy(),
+                   grid.geometry.to_numpy(), np.where(urban, URBAN_WEIGHT, 1.0), names)
+
+    def pick(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        """Indices of `count` cells, drawn by device density."""
+        return rng.choice(len(self.codes), size=count, p=self.weight / self.weight.sum())
+
+    def points_in(self, rng: np.random.Generator, cells: np.ndarray) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
+        """A uniform random point inside each given cell (cells may repeat)."""
+        bounds = shapely.bounds(self.geometry[cells])
+        lon = np.empty(len(cells))
+        lat = np.empty(len(cells))
+        todo = np.arange(len(cells))
+        for _ in range(20):  # clipped cells at the coast are not full squares
+            x = rng.uniform(bounds[todo, 0], bounds[todo, 2])
+            y = rng.uniform(bounds[todo, 1], bounds[todo, 3])
+            inside = shapely.contains_xy(self.geometry[cells[todo]], x, y)
+            lon[todo[inside]], lat[todo[inside]] = x[inside], y[inside]
+            todo = todo[~inside]
+            if not len(todo):
+                break
+        if len(todo):
+            spots = shapely.point_on_surface(self.geometry[cells[todo]])
+            lon[todo], lat[todo] = shapely.get_x(spots), shapely.get_y(spots)
+        return lon, lat
+
+    def address(self, cell: int, number: int) -> str:
+        street = self.names.get(self.street[cell], "")
+        community = self.names.get(self.community[cell], "")
+        return f"上海市{self.names.get(self.district[cell], '')}{street}{community}{number}号附近"
+
+
+@dataclass
+class Devices:
+    """Every simulated device, one row per position in these arrays."""
+
+    ids: list[str]
+    type_index: np.ndarray
+    cell: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+
+
+def place(cells: Cells, total: int, seed: int) -> Devices:
+    """`total` devices of every type over the city, the same ones for the same seed."""
+    rng = np.random.default_rng([seed, 101])
+    type_index = np.repeat(np.arange(len(TYPES)), counts(total))
+    where = cells.pick(rng, total)
+    lon, lat = cells.points_in(rng, where)
+    ids = [f"{TYPES[t].prefix}-{i + 1:06d}" for i, t in enumerate(type_index)]
+    return Devices(ids, type_index, where, np.round(lon, 6), np.round(lat, 6))
