@@ -7,7 +7,9 @@ them at the end, so runs never see each other's data.
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -140,6 +142,22 @@ def small_city_areas():
     """Two real districts of the demo city (黄浦, 静安) with generated streets and grid."""
     from geo.demo import build_demo
     return build_demo(seed=1, districts=["310101", "310106"], cell_size_m=1000)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(settings: Settings) -> Iterator[str]:
+    """A real `cityops dashboard` process on this run's database; its base URL."""
+    from tests.process import start_cli, wait_http
+    proc = start_cli(settings, "dashboard")
+    url = f"http://127.0.0.1:{settings.dashboard_port}"
+    wait_http(f"{url}/healthz", proc=proc)
+    yield url
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
 
 
 @pytest.fixture

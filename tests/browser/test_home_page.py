@@ -1,12 +1,9 @@
 """The home page in Debian's headless Chromium: it renders, in Chinese, without errors."""
 
-import signal
 import subprocess
 from pathlib import Path
 
 import pytest
-
-from tests.process import start_cli, wait_http
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -21,14 +18,9 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
-@pytest.fixture(scope="module")
-def page(settings):
-    proc = start_cli(settings, "dashboard")
-    url = f"http://127.0.0.1:{settings.dashboard_port}/"
-    wait_http(f"{url}healthz", proc=proc)
-    yield url
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=15)
+@pytest.fixture
+def page(dashboard_url: str) -> str:
+    return f"{dashboard_url}/"
 
 
 def test_page_renders_chinese_text_after_scripts_run(page, tmp_path) -> None:
