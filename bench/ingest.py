@@ -122,34 +122,41 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def ours(settings: Settings, rows: int, client: str) -> tuple[float, float, float]:
-    """(sustained rows/s from first to last batch, rows/s including start-up, peak RSS MB)."""
+def ours(settings: Settings, rows: int, client: str,
+         processes: int = 1) -> tuple[float, float, float]:
+    """(sustained rows/s from first to last batch, rows/s including start-up, peak RSS MB).
+
+    With several processes they form one consumer group and split the partitions.
+    """
     settings = settings.replace(kafka_client=client,
-                                ingest_group=f"{settings.ingest_group}-{client}")
-    env = dict(os.environ, **settings.to_env())
+                                ingest_group=f"{settings.ingest_group}-{client}-{processes}")
+    ports = [settings.ingest_metrics_port + n for n in range(processes)]
+    profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE and processes == 1 else []
     started = time.perf_counter()
-    profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
-    proc = subprocess.Popen([sys.executable, *profile, "-m", "cityops", "ingest", "--stream",
-                             "readings"],
-                            cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    procs = [subprocess.Popen(
+        [sys.executable, *profile, "-m", "cityops", "ingest", "--stream", "readings"],
+        cwd=ROOT, env=dict(os.environ, **settings.replace(ingest_metrics_port=port).to_env()),
+        stderr=subprocess.DEVNULL) for port in ports]
     first = None
     written = 0.0
     try:
         while written < rows:
-            if proc.poll() is not None:
-                raise SystemExit(f"ingest exited with {proc.returncode}")
+            if any(proc.poll() is not None for proc in procs):
+                raise SystemExit("an ingest process exited early")
             time.sleep(0.05)
             try:
-                written = scrape(settings.ingest_metrics_port).get("rows", 0.0)
+                written = sum(scrape(port).get("rows", 0.0) for port in ports)
             except OSError:
                 continue
             if written and first is None:
                 first = (time.perf_counter(), written)
         done = time.perf_counter()
-        rss = peak_rss_mb(proc.pid)
+        rss = max(peak_rss_mb(proc.pid) for proc in procs)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=60)
     sustained = (rows - first[1]) / (done - first[0])
     return sustained, rows / (done - started), rss
 
@@ -225,6 +232,8 @@ def main() -> None:
     truncate(url)
     fast_rate, fast_with_start, fast_rss = ours(settings, rows, "librdkafka")
     truncate(url)
+    pair_rate, pair_with_start, pair_rss = ours(settings, rows, "kafka-python", processes=2)
+    truncate(url)
     naive_rate = naive(settings, url, 1000 if args.quick else 3000)
     delete_topics(admin, list(settings.topics.values()))
     admin.close()
@@ -242,11 +251,16 @@ def main() -> None:
     print(f"ours, librdkafka:        {fast_rate:>10,.0f} rows/s sustained "
           f"({fast_with_start:,.0f} including start-up), peak RSS {fast_rss:.0f} MB",
           file=sys.stderr)
+    print(f"ours, 2 kafka-python processes: {pair_rate:>10,.0f} rows/s sustained "
+          f"({pair_with_start:,.0f} including start-up), peak RSS {pair_rss:.0f} MB each",
+          file=sys.stderr)
     print(f"naive (per message):     {naive_rate:>10,.0f} rows/s", file=sys.stderr)
     print(json.dumps({"rows_per_s": round(ours_rate), "floor_rows_per_s": round(floor_rate),
                       "ratio_floor": round(ours_rate / floor_rate, 3),
                       "ratio_naive": round(ours_rate / naive_rate, 1),
-                      "rss_mb": round(rss, 1)}))
+                      "rss_mb": round(rss, 1),
+                      "rows_per_s_librdkafka": round(fast_rate),
+                      "rows_per_s_two_processes": round(pair_rate)}))
 
 
 if __name__ == "__main__":
