@@ -26,7 +26,7 @@ class StackReport:
     kafka_version: str = "?"
     postgres_version: str = "?"
     postgis_version: str | None = None
-    timescale: str = "?"
+    timescale: str = "unknown (database not reachable)"
     topics_created: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
