@@ -121,3 +121,28 @@ def _messages(port: int) -> float:
         if line.startswith('cityops_ingest_messages_total{stream="readings"}'):
             return float(line.split()[-1])
     return 0.0
+
+
+def test_lost_database_connections_are_retried_without_loss(isolated) -> None:
+    settings = isolated("dbloss")
+    expected = produce(settings, instants=200)  # 40,000 readings
+    total = DEVICES * 200
+    conn = store_db.connect(settings.database_url)
+    proc = start_ingest(settings, CITYOPS_INGEST_BATCH_SIZE="1000")
+    try:
+        wait_for(lambda: count(conn, "SELECT count(*) FROM readings") >= 4000, every=0.05)
+        sessions = ("FROM pg_stat_activity WHERE application_name = 'cityops-ingest-readings' "
+                    "AND datname = current_database()")
+        for _ in range(2):  # the server drops ingest's sessions, as a failover would
+            wait_for(lambda: count(conn, f"SELECT count(*) {sessions}") >= 1, every=0.05)
+            assert count(conn, f"SELECT count(pg_terminate_backend(pid)) {sessions}") >= 1
+        wait_for(lambda: count(conn, "SELECT count(*) FROM readings") >= total)
+        metrics = wait_http(f"http://127.0.0.1:{settings.ingest_metrics_port}/metrics").decode()
+    finally:
+        stop(proc)
+    assert count(conn, "SELECT count(*) FROM readings") == total
+    assert stored_checksum(conn) == expected
+    errors = [line for line in metrics.splitlines()
+              if line.startswith("cityops_ingest_db_errors_total{")]
+    assert errors and float(errors[0].split()[-1]) >= 1
+    conn.close()
