@@ -1,0 +1,125 @@
+"""Working time on a configurable calendar, and the around-the-clock time of emergencies.
+
+Official public holidays and make-up working days (调休) come from the `chinese_calendar`
+package, which the State Council's yearly notice is copied into; a year it does not know
+yet is an error, never a silent guess that every weekday is a working day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from chinese_calendar.constants import holidays as _official_holidays
+
+# Far enough for any case limit; stops a runaway loop on a calendar with no working time.
+_MAX_DAYS = 3 * 366
+
+OFFICIAL_YEARS: tuple[int, int] = (min(_official_holidays).year, max(_official_holidays).year)
+
+
+class CalendarNotCovered(ValueError):
+    """The official calendar does not know this year yet."""
+
+
+class Clock(Protocol):
+    def working_time(self, start: datetime, end: datetime) -> timedelta: ...
+
+    def add(self, start: datetime, duration: timedelta) -> datetime: ...
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone; SLA clocks need aware times")
+    return moment
+
+
+@dataclass(frozen=True)
+class AroundTheClock:
+    """Emergencies: every minute counts, nights and holidays included."""
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        return max(_aware(end) - _aware(start), timedelta(0))
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        return _aware(start) + duration
+
+
+DEFAULT_HOURS = ((time(9), time(12)), (time(13), time(18)))
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Working days and hours of a city's offices.
+
+    `official` follows the national holidays and 调休 days; without it Saturday and
+    Sunday are the days off. `days_off` and `working_days` adjust for local decisions.
+    """
+
+    timezone: str = "Asia/Shanghai"
+    hours: tuple[tuple[time, time], ...] = DEFAULT_HOURS
+    official: bool = True
+    days_off: frozenset[date] = field(default_factory=frozenset)
+    working_days: frozenset[date] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        ZoneInfo(self.timezone)  # an unknown zone fails here, at configuration time
+        ends = [t for period in self.hours for t in period]
+        if not ends or ends != sorted(ends) or any(a >= b for a, b in self.hours):
+            raise ValueError(f"working hours must be ordered, non-overlapping periods: "
+                             f"{self.hours}")
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
+        if day in self.days_off:
+            return False
+        if not self.official:
+            return day.weekday() < 5
+        low, high = OFFICIAL_YEARS
+        if not low <= day.year <= high:
+            raise CalendarNotCovered(
+                f"{day.isoformat()}: the official holiday calendar (chinese-calendar) covers "
+                f"{low}–{high} only; upgrade the package once the State Council publishes "
+                f"{day.year}'s holidays")
+        return chinese_calendar.is_workday(day)
+
+    def _periods(self, day: date) -> list[tuple[datetime, datetime]]:
+        if not self.is_working_day(day):
+            return []
+        zone = ZoneInfo(self.timezone)
+        return [(datetime.combine(day, a, zone), datetime.combine(day, b, zone))
+                for a, b in self.hours]
+
+    def _local_day(self, moment: datetime) -> date:
+        return _aware(moment).astimezone(ZoneInfo(self.timezone)).date()
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two moments (zero when end is not after start)."""
+        total = timedelta(0)
+        day, last = self._local_day(start), self._local_day(end)
+        while day <= last and start < end:
+            for a, b in self._periods(day):
+                total += max(min(end, b) - max(start, a), timedelta(0))
+            day += timedelta(days=1)
+        return total
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment `duration` of working time after `start`."""
+        left = duration
+        if left <= timedelta(0):
+            return _aware(start)
+        day = self._local_day(start)
+        for _ in range(_MAX_DAYS):
+            for a, b in self._periods(day):
+                begin = max(start, a)
+                if begin >= b:
+                    continue
+                if left <= b - begin:
+                    return begin + left
+                left -= b - begin
+            day += timedelta(days=1)
+        raise ValueError(f"no {duration} of working time within {_MAX_DAYS} days of {start}")

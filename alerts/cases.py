@@ -1,0 +1,134 @@
+"""Opening a case and moving it through the case flow, against the database.
+
+Each call is one transaction on the given connection: it commits when the move is made and
+rolls back when it is refused or conflicts, so a refusal never leaves a trace. Versions are
+optimistic: a move names the version the caller saw and loses cleanly if it is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import psycopg2.extensions
+from psycopg2.extras import Json
+
+from alerts.caseflow import may
+from alerts.errors import CaseNotFound, Conflict, Refused
+from alerts.guards import CaseFacts, refusal
+from alerts.states import FINISHED
+
+Connection = psycopg2.extensions.connection
+
+
+@dataclass(frozen=True)
+class NewCase:
+    fingerprint: str
+    kind: str
+    title: str
+    category: str | None = None
+    severity: str = "minor"
+    description: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    grid_code: str | None = None
+    community_code: str | None = None
+    street_code: str | None = None
+    district_code: str | None = None
+    tier: str = "grid"
+    auto_resolve: bool = False
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Moved:
+    alert_id: int
+    action: str
+    from_state: str
+    to_state: str
+    version: int
+    event_id: int
+
+
+INSERT_CASE = """
+INSERT INTO alerts (fingerprint, kind, title, category, severity, description, lon, lat,
+    grid_code, community_code, street_code, district_code, tier, auto_resolve, labels)
+VALUES (%(fingerprint)s, %(kind)s, %(title)s, %(category)s, %(severity)s, %(description)s,
+    %(lon)s, %(lat)s, %(grid_code)s, %(community_code)s, %(street_code)s, %(district_code)s,
+    %(tier)s, %(auto_resolve)s, %(labels)s)
+RETURNING id
+"""
+
+INSERT_EVENT = """
+INSERT INTO alert_events (alert_id, actor, action, from_state, to_state, note, details)
+VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
+"""
+
+READ_CASE = "SELECT state, version, handled_by, auto_resolve FROM alerts WHERE id = %s"
+
+# closed_at marks the end of the flow; a reopened or reviewed case is open again.
+UPDATE_CASE = """
+UPDATE alerts SET state = %(to)s, version = version + 1,
+    handled_by = CASE WHEN %(action)s = 'handle' THEN %(actor)s ELSE handled_by END,
+    closed_at = CASE WHEN %(finished)s THEN now() ELSE NULL END
+WHERE id = %(id)s AND version = %(version)s
+RETURNING version
+"""
+
+
+def record_event(cur, alert_id: int, actor: str, action: str, from_state: str | None,
+                 to_state: str | None, note: str | None, details: dict | None) -> int:
+    cur.execute(INSERT_EVENT, (alert_id, actor, action, from_state, to_state, note,
+                               Json(details or {})))
+    return cur.fetchone()[0]
+
+
+def open_alert(conn: Connection, case: NewCase, actor: str, note: str | None = None) -> int:
+    """Create a case in state new (受理) with its first event; returns its id."""
+    values = asdict(case)
+    values["labels"] = Json(values["labels"])
+    with conn, conn.cursor() as cur:
+        cur.execute(INSERT_CASE, values)
+        alert_id = cur.fetchone()[0]
+        record_event(cur, alert_id, actor, "open", None, "new", note, None)
+    return alert_id
+
+
+def read_facts(cur, alert_id: int, *, lock: bool = False) -> CaseFacts:
+    cur.execute(READ_CASE + (" FOR UPDATE" if lock else ""), (alert_id,))
+    row = cur.fetchone()
+    if row is None:
+        raise CaseNotFound(alert_id)
+    return CaseFacts(*row)
+
+
+def transition(conn: Connection, alert_id: int, action: str, actor: str, role: str,
+               expected_version: int, note: str | None = None,
+               details: dict[str, Any] | None = None) -> Moved:
+    """Make one move of the case flow, or raise Refused / Conflict / CaseNotFound."""
+    with conn, conn.cursor() as cur:
+        return _apply(cur, alert_id, action, actor, role, expected_version, note, details)
+
+
+def _apply(cur, alert_id: int, action: str, actor: str, role: str, expected_version: int,
+           note: str | None, details: dict[str, Any] | None) -> Moved:
+    case = read_facts(cur, alert_id)
+    if case.version != expected_version:
+        raise Conflict(alert_id, expected_version, case.state, case.version)
+    verdict = may(role, action, case.state)
+    if not verdict:
+        raise Refused(alert_id, action, verdict.reason)
+    why_not = refusal(verdict.move, actor, note, case)
+    if why_not:
+        raise Refused(alert_id, action, why_not)
+    to_state = verdict.move.leads_to(case.state)
+    cur.execute(UPDATE_CASE, {"to": to_state, "action": action, "actor": actor,
+                              "finished": to_state in FINISHED, "id": alert_id,
+                              "version": expected_version})
+    row = cur.fetchone()
+    if row is None:
+        # Another transaction committed between our read and our update.
+        now = read_facts(cur, alert_id)
+        raise Conflict(alert_id, expected_version, now.state, now.version)
+    event_id = record_event(cur, alert_id, actor, action, case.state, to_state, note, details)
+    return Moved(alert_id, action, case.state, to_state, row[0], event_id)

@@ -1,0 +1,30 @@
+"""Rules about the people and the case that the role table cannot express on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alerts.caseflow import Move
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a guard needs to know about the case as it stands."""
+
+    state: str
+    version: int
+    handled_by: str | None
+    auto_resolve: bool
+
+
+def refusal(move: Move, actor: str, note: str | None, case: CaseFacts) -> str | None:
+    """Why this actor may not make this move on this case now, or None when they may."""
+    if move.needs_note and not (note and note.strip()):
+        return f"{move.action} ({move.name}) needs a reason in the note"
+    if move.action == "verify" and case.handled_by is not None and actor == case.handled_by:
+        # Separation of duties: whoever reported the fix cannot also sign it off.
+        return (f"{actor} handled this case and so may not verify it; "
+                "another person must check the work")
+    if move.action == "resolve" and not case.auto_resolve:
+        return "this case does not resolve by itself; its rule did not ask for auto-resolve"
+    return None
