@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.incidents import BY_SUBCATEGORY, Reports, iso
 from sim.kinds import TYPES
+from sim.lane import WHOLE, Lane
 from sim.placement import Devices
 
 SHARES = {"threshold_breach": 0.32, "rapid_rise": 0.2, "device_offline": 0.2,
@@ -62,8 +63,9 @@ class Injector:
     """Starts anomalies, bends the readings of their devices and writes their labels."""
 
     def __init__(self, devices: Devices, reports: Reports, intervals: np.ndarray,
-                 seed: int) -> None:
+                 seed: int, lane: Lane = WHOLE) -> None:
         self.devices = devices
+        self.lane = lane
         self.reports = reports
         self.intervals = intervals
         self.seed = seed
@@ -75,7 +77,7 @@ class Injector:
         """Begin one anomaly at t; incidents and the label go to `schedule(t, what, item)`."""
         kind = str(rng.choice(list(SHARES), p=list(SHARES.values())))
         self.count += 1
-        label = f"GT-{self.seed}-{self.count:06d}"
+        label = f"GT-{self.seed}-{self.lane.number(self.count):06d}"
         if kind == "complaint_cluster":
             anomaly = self._cluster(rng, label, t, schedule)
         elif kind == "multi_source":

@@ -38,6 +38,9 @@ def register(subparsers) -> None:
                                                  "(default: <state dir>/sim/devices.jsonl)")
     p.add_argument("--no-kafka", action="store_true",
                    help="only record: simulate --duration seconds of city as fast as possible")
+    p.add_argument("--processes", type=int, default=1,
+                   help="generate and send from this many processes, each a share of the "
+                        "devices; the union is the same stream (default 1, at most 4)")
     p.add_argument("--replay", type=Path, help="send a recording instead of simulating")
     p.add_argument("--speed", type=float, default=1.0,
                    help="replay speed: 1 as recorded, 10 ten times faster, 0 as fast as possible")
@@ -90,6 +93,8 @@ def _sim(args: argparse.Namespace, settings) -> int:
         else (None if args.no_kafka or args.rate is None else 1.0),
         duration=None if args.no_kafka or args.duration <= 0 else args.duration)
     try:
+        if args.replay and args.processes != 1:
+            raise ValueError("--processes splits a simulation; a replay is sent by one")
         if args.replay:
             return replay(settings, args.replay, outputs)
         plan = Plan(devices=args.devices, rate=100_000.0 if args.rate is None else args.rate,
@@ -97,7 +102,7 @@ def _sim(args: argparse.Namespace, settings) -> int:
                     duration=args.duration if args.no_kafka and args.duration > 0 else None,
                     reading_formats=args.reading_formats,
                     incident_formats=args.incident_formats, malformed=args.malformed)
-        return simulate(settings, plan, outputs)
+        return simulate(settings, plan, outputs, args.processes)
     except (NoCity, ValueError, OSError) as exc:
         print(f"cityops sim: error: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import numpy as np
 
 from sim import people
+from sim.lane import WHOLE, Lane
 from sim.placement import Cells
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -89,9 +90,10 @@ def iso(t: float, timespec: str = "seconds") -> str:
 class Reports:
     """Makes incident reports (native incident documents) at given places and times."""
 
-    def __init__(self, cells: Cells, seed: int) -> None:
-        rng = np.random.default_rng([seed, 303])
+    def __init__(self, cells: Cells, seed: int, lane: Lane = WHOLE) -> None:
+        rng = np.random.default_rng([seed, 303])  # hot spots are the city's, in every lane
         self.cells = cells
+        self.lane = lane
         self.hot_spots = cells.pick(rng, max(3, len(cells.codes) // 400))
         self.category_p = np.array([c.share for c in CATEGORIES])
         self.category_p /= self.category_p.sum()
@@ -122,7 +124,8 @@ class Reports:
         text = str(rng.choice(category.texts)).format(place=place) + str(rng.choice(CLOSERS))
         prefix = {"hotline": "12345", "patrol": "XC", "sensor": "GZ"}[source]
         day = iso(t)[:10].replace("-", "")
-        doc = {"source": source, "source_id": f"{prefix}-{day}-{self.counter:07d}",
+        number = self.lane.number(self.counter)
+        doc = {"source": source, "source_id": f"{prefix}-{day}-{number:07d}",
                "reported_at": iso(t), "case_type": category.case_type,
                "category": category.category, "subcategory": category.subcategory,
                "description": text, "lon": round(spot[0], 6), "lat": round(spot[1], 6),

@@ -11,11 +11,11 @@ from sim.tally import Tally
 
 class Progress:
     def __init__(self, tally: Tally, duration: float | None = None,
-                 out: IO[str] | None = None) -> None:
+                 out: IO[str] | None = None, enabled: bool = True) -> None:
         self.tally = tally
         self.duration = duration
         self.out = out or sys.stderr
-        self.enabled = self.out.isatty()
+        self.enabled = enabled and self.out.isatty()
         self.shown = 0.0
 
     def line(self) -> str:

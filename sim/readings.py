@@ -13,6 +13,7 @@ import numpy as np
 from cityops.metric_catalogue import METRICS
 from sim import rhythms, weather
 from sim.kinds import TYPES
+from sim.lane import WHOLE, Lane
 from sim.placement import Devices
 
 Values = dict[str, np.ndarray]
@@ -22,8 +23,8 @@ STUCK_SHARE = 0.005  # devices whose value freezes at some point of the run
 class Behaviour:
     """Per-device character (bias, size, drift, when it gets stuck) drawn from the seed."""
 
-    def __init__(self, devices: Devices, seed: int, start: float) -> None:
-        rng = np.random.default_rng([seed, 202])
+    def __init__(self, devices: Devices, seed: int, start: float, lane: Lane = WHOLE) -> None:
+        rng = np.random.default_rng(lane.entropy(seed, 202))  # the weather keeps `seed`
         n = len(devices.ids)
         self.seed = seed
         self.bias = rng.standard_normal(n)

@@ -15,13 +15,13 @@ import geopandas as gpd
 from cityops.service import OpsEndpoint, StopSignal
 from cityops.settings import Settings
 from sim import recording, registry
-from sim.kafka_sink import KafkaSink
+from sim.kafka_sink import open_sink
 from sim.message import Message
 from sim.pacing import Pacer
 from sim.placement import Cells, place
 from sim.plan import Plan
 from sim.progress import Progress
-from sim.stream import Stream
+from sim.shard import Shard, lanes_of
 from sim.tally import Tally
 
 log = logging.getLogger("cityops.sim")
@@ -64,7 +64,9 @@ def register(settings: Settings, rows: list[dict]) -> None:
         conn.close()
 
 
-def simulate(settings: Settings, plan: Plan, outputs: Outputs) -> int:
+def simulate(settings: Settings, plan: Plan, outputs: Outputs, processes: int = 1) -> int:
+    """Place and register the devices, then stream them from `processes` processes."""
+    lanes_of(0, processes)  # refuse a count the lanes cannot serve before any work
     cells = Cells.from_areas(load_areas(settings))
     devices = place(cells, plan.devices, plan.seed)
     rows = registry.rows(cells, devices)
@@ -72,25 +74,38 @@ def simulate(settings: Settings, plan: Plan, outputs: Outputs) -> int:
         registry.write(outputs.registry, rows)
     register(settings, rows)
     log.info("simulator ready", extra={"devices": plan.devices, "rate": plan.rate,
-                                       "seed": plan.seed, "registry": str(outputs.registry)})
-    return pump(settings, Stream(cells, devices, plan), outputs)
+                                       "seed": plan.seed, "registry": str(outputs.registry),
+                                       "processes": processes})
+    if processes > 1:
+        from sim.fanout import fan_out
+        return fan_out(settings, cells, devices, plan, outputs, processes)
+    return pump(settings, Shard(cells, devices, plan, lanes_of(0, 1)), outputs)
 
 
 def replay(settings: Settings, path: Path, outputs: Outputs) -> int:
     return pump(settings, recording.replay(path), outputs)
 
 
-def pump(settings: Settings, messages: Iterable[Message], outputs: Outputs) -> int:
-    """Send every message on time until the stream ends, time is up or a stop is asked."""
+def serve(settings: Settings, tally: Tally, ok) -> OpsEndpoint:
+    """/healthz and /metrics; `ok()` says whether nothing has been refused."""
+    return OpsEndpoint(settings.metrics_host, settings.sim_metrics_port,
+                       "CITYOPS_SIM_METRICS_PORT", tally.registry,
+                       lambda: {"ok": ok(), "sent": tally.total}).start()
+
+
+def pump(settings: Settings, messages: Iterable[Message], outputs: Outputs,
+         tally: Tally | None = None, child: bool = False) -> int:
+    """Send every message on time until the stream ends, time is up or a stop is asked.
+
+    A child of a multi-process run leaves the endpoint and the progress bar to its parent.
+    """
     stop = StopSignal()
-    tally = Tally()
-    sink = KafkaSink(settings) if outputs.kafka else None
+    tally = tally or Tally()
+    sink = open_sink(settings) if outputs.kafka else None
     recorder = recording.Recorder(outputs.record, outputs.truth)
-    progress = Progress(tally, outputs.duration)
-    endpoint = OpsEndpoint(settings.metrics_host, settings.sim_metrics_port,
-                           "CITYOPS_SIM_METRICS_PORT", tally.registry,
-                           lambda: {"ok": sink is None or sink.errors == 0,
-                                    "sent": tally.total}).start()
+    progress = Progress(tally, outputs.duration, enabled=not child)
+    endpoint = None if child else serve(settings, tally,
+                                        lambda: sink is None or sink.errors == 0)
     pacer = Pacer(outputs.speed, stop)
     deadline = None if outputs.duration is None else time.monotonic() + outputs.duration
     lag, n = 0.0, 0
@@ -115,7 +130,8 @@ def pump(settings: Settings, messages: Iterable[Message], outputs: Outputs) -> i
         recorder.close()
         tally.flush(lag, sink.errors if sink else 0)
         progress.close()
-        endpoint.close()
+        if endpoint is not None:
+            endpoint.close()
     log.info("simulator stopped", extra={"sent": tally.total, **tally.by_topic,
                                          "malformed": tally.malformed,
                                          "errors": sink.errors if sink else 0})

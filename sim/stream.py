@@ -22,6 +22,7 @@ from sim import formats, rhythms
 from sim.anomalies import Injector
 from sim.incidents import FOLLOW_UP_SHARE, Reports
 from sim.kinds import TYPES, natural_rate
+from sim.lane import WHOLE, Lane
 from sim.malformed import broken
 from sim.message import Message
 from sim.mix import Fraction, Mix
@@ -32,28 +33,52 @@ from sim.readings import Behaviour
 FOLLOW_UPS_PER_REPORT = 0.62 * FOLLOW_UP_SHARE  # hotline share of reports x rated share
 
 
+def reading_rate(plan: Plan, devices: int) -> float:
+    """Readings per second of the whole city, so that all messages come to the plan's rate."""
+    if plan.rate is None:
+        return natural_rate(devices)
+    extra = 1 + plan.incident_share * (1 + FOLLOW_UPS_PER_REPORT)
+    return plan.rate * (1 - plan.malformed) / extra / (1 - plan.dropout)
+
+
+def ticks(plan: Plan, step: float) -> Iterator[tuple[float, float]]:
+    """Simulated [t0, t1) intervals of one step from the start, cut at the plan's end."""
+    tick = 0
+    while True:
+        t0 = plan.start + tick * step
+        t1 = t0 + step
+        if plan.duration is not None:
+            if t0 >= plan.start + plan.duration:
+                return
+            t1 = min(t1, plan.start + plan.duration)
+        yield t0, t1
+        tick += 1
+
+
 class Stream:
-    def __init__(self, cells: Cells, devices: Devices, plan: Plan) -> None:
+    """The stream of one lane (by default the only one: the whole city)."""
+
+    def __init__(self, cells: Cells, devices: Devices, plan: Plan, lane: Lane = WHOLE) -> None:
         self.plan = plan
-        self.devices = devices
-        self.rng = np.random.default_rng([plan.seed, 404])
-        natural = natural_rate(len(devices.ids))
-        if plan.rate is None:
-            self.reading_rate = natural
-        else:
-            extra = 1 + plan.incident_share * (1 + FOLLOW_UPS_PER_REPORT)
-            self.reading_rate = plan.rate * (1 - plan.malformed) / extra / (1 - plan.dropout)
+        self.lane = lane
+        self.rng = np.random.default_rng(lane.entropy(plan.seed, 404))
+        # Intervals come from the whole city, so a device reports alike in any lane.
+        city_rate = reading_rate(plan, len(devices.ids))
         real = np.array([t.interval_s for t in TYPES])[devices.type_index]
-        self.intervals = real * natural / self.reading_rate
+        rows = lane.rows(len(devices.ids))
+        self.intervals = (real * natural_rate(len(devices.ids)) / city_rate)[rows]
+        self.devices = devices = lane.take(devices)
+        self.reading_rate = city_rate / lane.count
         self.next_due = plan.start + self.rng.uniform(0, 1, len(devices.ids)) * self.intervals
         self.step = float(np.clip(2000 / self.reading_rate, 0.02, 10.0))
-        self.behaviour = Behaviour(devices, plan.seed, plan.start)
-        self.reports = Reports(cells, plan.seed)
-        self.injector = Injector(devices, self.reports, self.intervals, plan.seed)
-        self.reading_mix = Mix(plan.reading_formats, plan.seed)
-        self.incident_mix = Mix(plan.incident_formats, plan.seed + 1, alpha=np.sqrt(3) - 1)
+        self.behaviour = Behaviour(devices, plan.seed, plan.start, lane)
+        self.reports = Reports(cells, plan.seed, lane)
+        self.injector = Injector(devices, self.reports, self.intervals, plan.seed, lane)
+        seed = lane.mix_seed(plan.seed)
+        self.reading_mix = Mix(plan.reading_formats, seed)
+        self.incident_mix = Mix(plan.incident_formats, seed + 1, alpha=np.sqrt(3) - 1)
         # A broken sibling per p good messages makes p/(1+p) of all broken: solve for p.
-        self.broken = Fraction(plan.malformed / (1 - plan.malformed), plan.seed)
+        self.broken = Fraction(plan.malformed / (1 - plan.malformed), seed)
         self.timestamps = formats.Timestamps()
         self.keys = [d.encode() for d in devices.ids]
         self.last_ref: dict[int, str] = {}
@@ -66,16 +91,8 @@ class Stream:
         heapq.heappush(self.scheduled, (t, self.sequence, what, item))
 
     def __iter__(self) -> Iterator[Message]:
-        tick = 0
-        while True:
-            t0 = self.plan.start + tick * self.step
-            t1 = t0 + self.step
-            if self.plan.duration is not None:
-                if t0 >= self.plan.start + self.plan.duration:
-                    return
-                t1 = min(t1, self.plan.start + self.plan.duration)
+        for t0, t1 in ticks(self.plan, self.step):
             yield from self.tick(t0, t1)
-            tick += 1
 
     def tick(self, t0: float, t1: float) -> list[Message]:
         """Every message of simulated [t0, t1), in time order, broken siblings included."""
@@ -169,6 +186,6 @@ class Stream:
         for m in out:
             if m.topic != "truth" and self.broken.next():
                 self.malformed_count += 1
-                mixed.append(broken(m, self.rng, self.malformed_count))
+                mixed.append(broken(m, self.rng, self.lane.number(self.malformed_count)))
             mixed.append(m)
         return mixed

@@ -31,6 +31,11 @@ class Tally:
         if m.malformed:
             self._pending_malformed += 1
 
+    def add(self, topic: str, n: int, malformed: int = 0) -> None:
+        """Counts sent elsewhere (by a child process), added at the next flush."""
+        self._pending[topic] += n
+        self._pending_malformed += malformed
+
     def flush(self, lag: float = 0.0, errors: int = 0) -> None:
         """Moves counts to Prometheus in bulk: a labelled inc() per message costs too much."""
         for topic, n in self._pending.items():
