@@ -85,12 +85,17 @@ def record_event(cur, alert_id: int, actor: str, action: str, from_state: str | 
 
 def open_alert(conn: Connection, case: NewCase, actor: str, note: str | None = None) -> int:
     """Create a case in state new (受理) with its first event; returns its id."""
+    with conn, conn.cursor() as cur:
+        return open_alert_in(cur, case, actor, note)
+
+
+def open_alert_in(cur, case: NewCase, actor: str, note: str | None = None) -> int:
+    """open_alert inside the caller's transaction (the alerts engine commits its state with it)."""
     values = asdict(case)
     values["labels"] = Json(values["labels"])
-    with conn, conn.cursor() as cur:
-        cur.execute(INSERT_CASE, values)
-        alert_id = cur.fetchone()[0]
-        record_event(cur, alert_id, actor, "open", None, "new", note, None)
+    cur.execute(INSERT_CASE, values)
+    alert_id = cur.fetchone()[0]
+    record_event(cur, alert_id, actor, "open", None, "new", note, None)
     return alert_id
 
 
@@ -108,6 +113,13 @@ def transition(conn: Connection, alert_id: int, action: str, actor: str, role: s
     """Make one move of the case flow, or raise Refused / Conflict / CaseNotFound."""
     with conn, conn.cursor() as cur:
         return _apply(cur, alert_id, action, actor, role, expected_version, note, details)
+
+
+def transition_in(cur, alert_id: int, action: str, actor: str, role: str,
+                  expected_version: int, note: str | None = None,
+                  details: dict[str, Any] | None = None) -> Moved:
+    """transition inside the caller's transaction; Refused / Conflict leave it usable."""
+    return _apply(cur, alert_id, action, actor, role, expected_version, note, details)
 
 
 def _apply(cur, alert_id: int, action: str, actor: str, role: str, expected_version: int,
