@@ -1,0 +1,106 @@
+"""`dispatch`: choose the worker, make the 派遣 move, record it, then tell the worker.
+
+The assignment, the dispatch row and the case-flow move are one transaction: the move goes
+through `alerts.cases.transition`, so the role table, the optimistic version and the audit
+event are exactly those of every other move. Only after the commit is the message put on
+the dispatch topic (and, if configured, posted to the webhook).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from alerts.caseflow import may
+from alerts.cases import Connection, transition
+from alerts.dispatch.chooser import Choice, choose
+from alerts.dispatch.message import build_message, encode
+from alerts.dispatch.pools import CaseToDispatch, pools, read_case
+from alerts.dispatch.publish import publish
+from alerts.dispatch.webhook import Outcome, Webhook, send_webhook
+from alerts.errors import Conflict, Refused
+
+ASSIGN = "UPDATE alerts SET assignee_worker_id = %s, tier = %s WHERE id = %s"
+
+INSERT_DISPATCH = """
+INSERT INTO dispatches (delivery_id, alert_id, worker_id, tier, area_code, actor, at, body)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    alert_id: int
+    delivery_id: str
+    worker_id: str
+    tier: str
+    version: int
+    event_id: int
+    published: bool
+    webhook: Outcome | None = None
+
+
+def dispatch(conn: Connection, producer, alert_id: int, actor: str, role: str,
+             expected_version: int, *, topic: str, note: str | None = None,
+             at: datetime | None = None, webhook: Webhook | None = None) -> Dispatched:
+    """Dispatch the case to the right worker; Refused / Conflict / NobodyToDispatch if not.
+
+    `topic` is `settings.topic("dispatch")`; `at` (default now) decides who is on duty.
+    """
+    at = at or datetime.now(UTC)
+    case, choice = _choose(conn, alert_id, role, expected_version, at)
+    delivery_id = str(uuid.uuid4())
+    # transition() raises the version by exactly one, so the message can carry the new one.
+    body = encode(build_message(delivery_id, case, choice, actor, at, expected_version + 1))
+    moved = _commit(conn, case, choice, delivery_id, body, actor, role, expected_version,
+                    note, at)
+    worker_id = choice.worker.worker_id
+    published = publish(conn, producer, topic, delivery_id, worker_id, body)
+    outcome = send_webhook(conn, webhook, delivery_id) if webhook else None
+    return Dispatched(alert_id, delivery_id, worker_id, choice.tier, moved.version,
+                      moved.event_id, published, outcome)
+
+
+def _choose(conn: Connection, alert_id: int, role: str, expected_version: int,
+            at: datetime) -> tuple[CaseToDispatch, Choice]:
+    with conn, conn.cursor() as cur:
+        case = read_case(cur, alert_id)
+        # Say no before looking for a worker; transition() checks again under the lock.
+        if case.version != expected_version:
+            raise Conflict(alert_id, expected_version, case.state, case.version)
+        verdict = may(role, "dispatch", case.state)
+        if not verdict:
+            raise Refused(alert_id, "dispatch", verdict.reason)
+        return case, choose(alert_id, pools(cur, case), at, case.point)
+
+
+def _commit(conn: Connection, case: CaseToDispatch, choice: Choice, delivery_id: str,
+            body: bytes, actor: str, role: str, expected_version: int, note: str | None,
+            at: datetime):
+    """Write the assignment and the dispatch row, then let transition() commit them with
+    the move, or roll them back with it: psycopg2's `with conn` inside transition() ends the
+    transaction these writes opened, it does not start a new one."""
+    if conn.autocommit:
+        conn.autocommit = False  # restored below; autocommit would commit the writes alone
+        restore = True
+    else:
+        restore = False
+    worker = choice.worker
+    try:
+        with conn.cursor() as cur:
+            cur.execute(ASSIGN, (worker.worker_id, choice.tier, case.alert_id))
+            cur.execute(INSERT_DISPATCH, (delivery_id, case.alert_id, worker.worker_id,
+                                          choice.tier, choice.area_code, actor, at,
+                                          body.decode("utf-8")))
+        return transition(conn, case.alert_id, "dispatch", actor, role, expected_version,
+                          note, details={"worker_id": worker.worker_id, "tier": choice.tier,
+                                         "area_code": choice.area_code,
+                                         "delivery_id": delivery_id,
+                                         "passed_over": list(choice.passed_over)})
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        if restore:
+            conn.autocommit = True

@@ -1,0 +1,49 @@
+"""The dispatch message: one JSON document, the same bytes on Kafka and in the webhook body."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from alerts.dispatch.chooser import Choice
+from alerts.dispatch.pools import CaseToDispatch
+from alerts.tiers import TIER_NAMES
+
+SCHEMA = "cityops.dispatch/1"
+
+
+def build_message(delivery_id: str, case: CaseToDispatch, choice: Choice, actor: str,
+                  at: datetime, version: int) -> dict[str, Any]:
+    worker = choice.worker
+    return {
+        "schema": SCHEMA,
+        "delivery_id": delivery_id,
+        "alert_id": case.alert_id,
+        "version": version,
+        "title": case.title,
+        "category": case.category,
+        "severity": case.severity,
+        "worker": {"id": worker.worker_id, "name": worker.name, "phone": worker.phone,
+                   "unit_code": worker.unit_code},
+        "tier": choice.tier,
+        "tier_name": TIER_NAMES.get(choice.tier, choice.tier),
+        "area_code": choice.area_code,
+        "location": {"lon": case.lon, "lat": case.lat, **{
+            f"{tier}_code": case.areas.get(tier)
+            for tier in ("grid", "community", "street", "district")}},
+        "distance_m": None if choice.distance_m is None else round(choice.distance_m),
+        "due_at": _iso(case.due_at),
+        "dispatched_at": _iso(at),
+        "dispatched_by": actor,
+    }
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """Sorted keys and no spaces: the body a receiver verifies is exactly these bytes."""
+    return json.dumps(message, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

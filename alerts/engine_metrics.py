@@ -1,0 +1,27 @@
+"""What the alerts engine tells Prometheus: messages, signals, cases, and save latency."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class EngineMetrics:
+    def __init__(self) -> None:
+        self.registry = r = CollectorRegistry()
+        self.messages = Counter("cityops_alerts_messages_total", "messages evaluated",
+                                ["stream"], registry=r)
+        self.ignored = Counter("cityops_alerts_ignored_total",
+                               "messages skipped: bad (ingest dead-letters them) or from an "
+                               "unregistered device", ["stream", "reason"], registry=r)
+        self.signals = Counter("cityops_alerts_signals_total", "fire and clear signals",
+                               ["action"], registry=r)
+        self.cases = Counter("cityops_alerts_cases_total",
+                             "what signals did to cases (opened, repeated, resolved, ...)",
+                             ["outcome"], registry=r)
+        self.save_seconds = Histogram("cityops_alerts_save_seconds",
+                                      "time to write cases, state and offsets",
+                                      buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5),
+                                      registry=r)
+        self.rules = Gauge("cityops_alerts_rules", "rules in use", registry=r)
+        self.db_errors = Counter("cityops_alerts_db_errors_total",
+                                 "database failures (saves retried)", registry=r)

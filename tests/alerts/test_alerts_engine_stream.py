@@ -1,0 +1,109 @@
+"""The engine through the real broker and database: one case for a breach past its hold,
+even when the engine is stopped and restarted in the middle of the hold."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from psycopg2.extras import Json
+
+from alerts.service import run
+from cityops import kafka_client
+from store import db as store_db
+from store import devices as store_devices
+
+pytestmark = pytest.mark.integration
+
+RULE = """\
+rules:
+  - id: pressure-low
+    kind: threshold
+    name: {zh: 压力过低, en: Pressure low}
+    category: 供水管网异常
+    severity: major
+    match: {device_kind: water_main, metric: pressure_kpa}
+    params: {op: "<=", value: 150, for: 60s, clear: 200}
+    auto_resolve: true
+"""
+DEVICE = "wm-eng-1"
+
+
+def produce(settings, start: datetime, values: list[float]) -> None:
+    """One reading every 10 s from `start`."""
+    producer = kafka_client.producer(settings)
+    for i, value in enumerate(values):
+        ts = start + timedelta(seconds=10 * i)
+        producer.send(settings.topic("readings"), key=DEVICE.encode(), value=json.dumps(
+            {"device": DEVICE, "ts": ts.isoformat(), "values": {"pressure_kpa": value}}
+        ).encode())
+    producer.flush()
+    producer.close()
+
+
+def engine_until(settings, rules: Path, consumed: int) -> None:
+    """Run the engine in this process until its saved offsets cover `consumed` messages."""
+    stop = threading.Event()
+    outcome: list[int] = []
+    thread = threading.Thread(target=lambda: outcome.append(run(settings, rules, stop)))
+    thread.start()
+    deadline = time.monotonic() + 30
+    try:
+        while saved_offsets(settings) < consumed:
+            assert thread.is_alive(), "the engine stopped by itself"
+            assert time.monotonic() < deadline, "the engine did not catch up in 30 s"
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert outcome == [0]
+
+
+def saved_offsets(settings) -> int:
+    rows = query(settings, "SELECT offsets FROM alert_engine_state WHERE consumer_group = %s",
+                 (settings.alerts_group,))
+    return sum(rows[0][0].values()) if rows else 0
+
+
+def query(settings, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = store_db.connect(settings.database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_breach_across_a_restart_opens_one_case_and_resolves_it(isolated, tmp_path) -> None:
+    settings = isolated("alerteng")
+    (tmp_path / "rules.yaml").write_text(RULE, encoding="utf-8")
+    conn = store_db.connect(settings.database_url)
+    store_devices.upsert(conn, [{"device_id": DEVICE, "kind": "water_main", "placed": True,
+                                 "grid_code": "g-eng", "district_code": "d-eng",
+                                 "lon": 121.47, "lat": 31.23, "meta": Json({})}])
+    conn.close()
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
+    first = [300.0] * 6 + [120.0] * 4            # the breach starts; 30 s into the hold
+    produce(settings, start, first)
+    engine_until(settings, tmp_path, len(first))
+    assert query(settings, "SELECT count(*) FROM alerts") == [(0,)]
+    state = query(settings, "SELECT state FROM alert_engine_state")[0][0]
+    assert state["rules"]["pressure-low"]["state"][DEVICE]["fired"] is False
+
+    rest = [120.0] * 12 + [300.0] * 3            # held 150 s in all, then it recovers
+    produce(settings, start + timedelta(seconds=10 * len(first)), rest)
+    engine_until(settings, tmp_path, len(first) + len(rest))
+    cases = query(settings, "SELECT id, fingerprint, state, rule_id, grid_code, repeat_count, "
+                            "opened_at FROM alerts")
+    assert len(cases) == 1, cases
+    alert_id, fingerprint, state, rule_id, grid, repeats, _ = cases[0]
+    assert (fingerprint, state, rule_id, grid, repeats) == \
+        (f"pressure-low|{DEVICE}", "resolved", "pressure-low", "g-eng", 1)
+    events = query(settings, "SELECT actor, action, to_state FROM alert_events "
+                             "WHERE alert_id = %s ORDER BY id", (alert_id,))
+    assert events == [("system", "open", "new"), ("system", "resolve", "resolved")]
