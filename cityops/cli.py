@@ -17,7 +17,7 @@ log = logging.getLogger("cityops")
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 # Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
-PLUGINS = ("geo", "sim")
+PLUGINS = ("geo", "sim", "alerts", "alerts.dispatch")
 
 
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
@@ -75,11 +75,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings, tuple(args.stream) if args.stream else STREAMS)
 
 
-def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    print("cityops: the alerts engine is not built yet (see issue 6)", file=sys.stderr)
-    return 2
-
-
 def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.serve import run
     return run(settings)
@@ -113,7 +108,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stream", action="append", choices=["readings", "incidents"],
                    help="only this stream (repeatable); default: both")
     p.set_defaults(func=cmd_ingest)
-    sub.add_parser("alerts", help="the rules engine (not built yet)").set_defaults(func=cmd_alerts)
     sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("demo", help="stack, migrations, simulator, ingest and dashboard")

@@ -107,6 +107,9 @@ class Settings:
         "CITYOPS_UNKNOWN_DEVICE", "dead_letter",
         "readings from an unregistered device: dead_letter them, or register the device "
         "as unplaced", _choice("dead_letter", "register"))
+    alerts_rules_dir: Path = _setting(
+        "CITYOPS_ALERTS_RULES_DIR", REPO_ROOT / "alerts" / "rules" / "default",
+        "folder of the rules engine's YAML rule files", _path)
     # Services
     dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
     dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)

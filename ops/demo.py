@@ -1,4 +1,4 @@
-"""`cityops demo`: the local stack, the schema, a simulated stream, ingest and the dashboard.
+"""`cityops demo`: the local stack, the schema, a simulated city, ingest, alerts, dashboard.
 
 Everything it starts it stops again on Ctrl-C or SIGTERM: the services as child
 processes, the stack only if it was not already running.
@@ -46,7 +46,8 @@ def run(settings: Settings, rate: float) -> int:
     stop = StopSignal()
     try:
         _prepare_store(settings)
-        children = [_child("ingest"), _child("sim", "--rate", str(rate)), _child("dashboard")]
+        children = [_child("ingest"), _child("alerts"), _child("sim", "--rate", str(rate)),
+                    _child("dashboard")]
         url = f"http://{settings.dashboard_host}:{settings.dashboard_port}/"
         print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
         while not stop.requested:

@@ -45,6 +45,7 @@ def test_demo_runs_and_stops_everything_it_started(demo_world, attempt: int) -> 
         page = wait_http(f"http://127.0.0.1:{settings.dashboard_port}/", timeout=60, proc=proc)
         assert b"<title>CityOps</title>" in page
         wait_http(f"http://127.0.0.1:{settings.ingest_metrics_port}/healthz", proc=proc)
+        wait_http(f"http://127.0.0.1:{settings.alerts_metrics_port}/healthz", proc=proc)
         deadline = time.monotonic() + 60
         while simulated_rows(db) == before and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -56,3 +57,4 @@ def test_demo_runs_and_stops_everything_it_started(demo_world, attempt: int) -> 
     assert "cityops demo: stopped services" in out
     assert port_closed(settings.dashboard_port)
     assert port_closed(settings.ingest_metrics_port)
+    assert port_closed(settings.alerts_metrics_port)

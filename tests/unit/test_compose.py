@@ -22,8 +22,8 @@ def test_compose_has_the_stack_and_a_service_per_long_running_command() -> None:
     assert "KAFKA_PROCESS_ROLES" in services["kafka"]["environment"]  # KRaft, no ZooKeeper
     assert "timescaledb" in services["db"]["image"]
     commands = {spec["command"][0] for spec in app_services().values()}
-    assert {"migrate", "topics", "ingest", "dashboard", "sim"} <= commands
-    for name in ("kafka", "db", "ingest", "dashboard"):
+    assert {"migrate", "topics", "ingest", "alerts", "dashboard", "sim"} <= commands
+    for name in ("kafka", "db", "ingest", "alerts", "dashboard"):
         assert "healthcheck" in services[name], name
 
 
