@@ -2,11 +2,14 @@
 
 Official public holidays and make-up working days (调休) come from the `chinese_calendar`
 package, which the State Council's yearly notice is copied into; a year it does not know
-yet is an error, never a silent guess that every weekday is a working day.
+yet is an error, never a silent guess that every weekday is a working day. A long-running
+service that must keep going (the SLA ticker) may choose `uncovered="weekdays"`: such a year
+then counts Monday to Friday as working days and says so once in the log.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -15,10 +18,16 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from chinese_calendar.constants import holidays as _official_holidays
 
+log = logging.getLogger("cityops.alerts.calendar")
+
 # Far enough for any case limit; stops a runaway loop on a calendar with no working time.
 _MAX_DAYS = 3 * 366
 
 OFFICIAL_YEARS: tuple[int, int] = (min(_official_holidays).year, max(_official_holidays).year)
+
+# What to do with a year the official calendar does not cover.
+UNCOVERED_CHOICES: tuple[str, ...] = ("fail", "weekdays")
+_warned_years: set[int] = set()
 
 
 class CalendarNotCovered(ValueError):
@@ -57,6 +66,8 @@ class WorkingCalendar:
 
     `official` follows the national holidays and 调休 days; without it Saturday and
     Sunday are the days off. `days_off` and `working_days` adjust for local decisions.
+    `uncovered` is what an official calendar does with a year the package does not know:
+    "fail" (CalendarNotCovered) or "weekdays" (Monday–Friday, with a warning once a year).
     """
 
     timezone: str = "Asia/Shanghai"
@@ -64,9 +75,12 @@ class WorkingCalendar:
     official: bool = True
     days_off: frozenset[date] = field(default_factory=frozenset)
     working_days: frozenset[date] = field(default_factory=frozenset)
+    uncovered: str = "fail"
 
     def __post_init__(self) -> None:
         ZoneInfo(self.timezone)  # an unknown zone fails here, at configuration time
+        if self.uncovered not in UNCOVERED_CHOICES:
+            raise ValueError(f"uncovered is one of {UNCOVERED_CHOICES}, not {self.uncovered!r}")
         ends = [t for period in self.hours for t in period]
         if not ends or ends != sorted(ends) or any(a >= b for a, b in self.hours):
             raise ValueError(f"working hours must be ordered, non-overlapping periods: "
@@ -81,6 +95,9 @@ class WorkingCalendar:
             return day.weekday() < 5
         low, high = OFFICIAL_YEARS
         if not low <= day.year <= high:
+            if self.uncovered == "weekdays":
+                _warn_uncovered(day.year)
+                return day.weekday() < 5
             raise CalendarNotCovered(
                 f"{day.isoformat()}: the official holiday calendar (chinese-calendar) covers "
                 f"{low}–{high} only; upgrade the package once the State Council publishes "
@@ -123,3 +140,13 @@ class WorkingCalendar:
                 left -= b - begin
             day += timedelta(days=1)
         raise ValueError(f"no {duration} of working time within {_MAX_DAYS} days of {start}")
+
+
+def _warn_uncovered(year: int) -> None:
+    # Once per year and process: the ticker asks about every day of every open case.
+    if year not in _warned_years:
+        _warned_years.add(year)
+        low, high = OFFICIAL_YEARS
+        log.warning("official holiday calendar does not cover this year; counting Monday to "
+                    "Friday as working days until chinese-calendar is upgraded",
+                    extra={"year": year, "covered": f"{low}-{high}"})
