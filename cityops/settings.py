@@ -119,6 +119,10 @@ class Settings:
         "CITYOPS_INGEST_METRICS_PORT", 9101, "ingest /healthz and /metrics port", _port)
     alerts_metrics_port: int = _setting(
         "CITYOPS_ALERTS_METRICS_PORT", 9102, "alerts /healthz and /metrics port", _port)
+    escalate_metrics_port: int = _setting(
+        "CITYOPS_ESCALATE_METRICS_PORT", 9104, "SLA ticker /healthz and /metrics port", _port)
+    escalate_every_seconds: float = _setting(
+        "CITYOPS_ESCALATE_EVERY_SECONDS", 30.0, "seconds between SLA ticker passes", float)
     sim_metrics_port: int = _setting(
         "CITYOPS_SIM_METRICS_PORT", 9103, "simulator /healthz and /metrics port", _port)
     log_level: str = _setting(

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-DEFAULT_EVERY_S = 30.0
-DEFAULT_METRICS_PORT = 9104
-
 
 def register(subparsers) -> None:
     """Add the `escalate` command to the CLI's subparsers."""
     p = subparsers.add_parser(
         "escalate", help="SLA ticker: keep due times, warn, escalate overdue cases one tier")
-    p.add_argument("--every", type=_positive, default=DEFAULT_EVERY_S, metavar="SECONDS",
-                   help=f"seconds between passes over the open cases (default {DEFAULT_EVERY_S:g})")
+    p.add_argument("--every", type=_positive, default=None, metavar="SECONDS",
+                   help="seconds between passes (default: CITYOPS_ESCALATE_EVERY_SECONDS)")
     p.add_argument("--once", action="store_true", help="make one pass and exit")
-    p.add_argument("--metrics-port", type=int, default=DEFAULT_METRICS_PORT, metavar="PORT",
-                   help=f"/healthz and /metrics port, 0 for none (default "
-                        f"{DEFAULT_METRICS_PORT})")
+    p.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
+                   help="/healthz and /metrics port, 0 for none "
+                        "(default: CITYOPS_ESCALATE_METRICS_PORT)")
     p.set_defaults(func=_escalate)
 
 
@@ -30,11 +27,13 @@ def _positive(text: str) -> float:
 
 def _escalate(args: argparse.Namespace, settings) -> int:
     from alerts.escalation.runner import Ticker, run
+    every = args.every or settings.escalate_every_seconds
+    port = settings.escalate_metrics_port if args.metrics_port is None else args.metrics_port
     if args.once:
-        ticker = Ticker(settings, args.every)
+        ticker = Ticker(settings, every)
         try:
             ticker.one_pass()
         finally:
             ticker.close()
         return 0
-    return run(settings, args.every, args.metrics_port)
+    return run(settings, every, port)
