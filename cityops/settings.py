@@ -113,6 +113,8 @@ class Settings:
     # Services
     dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
     dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)
+    api_host: str = _setting("CITYOPS_API_HOST", "127.0.0.1", "case API bind address")
+    api_port: int = _setting("CITYOPS_API_PORT", 8060, "case API port", _port)
     metrics_host: str = _setting(
         "CITYOPS_METRICS_HOST", "127.0.0.1", "bind address of /healthz and /metrics")
     ingest_metrics_port: int = _setting(

@@ -1,0 +1,37 @@
+"""`cityops api`: serve the HTTP API until SIGTERM / SIGINT, then stop cleanly.
+
+Werkzeug's threaded server runs on a thread of its own; the main thread waits for the stop
+signal, then stops accepting, lets requests in flight finish and closes the pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from werkzeug.serving import make_server
+
+from alerts.api.app import TOKEN_SECONDS, create_app
+from alerts.api.database import POOL_KEY
+from cityops.service import StopSignal, check_port_free
+
+log = logging.getLogger("cityops.api")
+
+PORT_SETTING = "CITYOPS_API_PORT"
+
+
+def run(database_url: str, host: str, port: int, token_seconds: int = TOKEN_SECONDS) -> int:
+    check_port_free(host, port, PORT_SETTING)
+    stop = StopSignal()
+    app = create_app(database_url, token_seconds=token_seconds)
+    server = make_server(host, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="api-http", daemon=True)
+    thread.start()
+    log.info("api serving", extra={"url": f"http://{host}:{port}/api/v1/openapi.json"})
+    stop.wait(None)
+    server.shutdown()  # returns once serve_forever has left its loop
+    thread.join(timeout=10)
+    server.server_close()
+    app.extensions[POOL_KEY].close()
+    log.info("api stopped")
+    return 0

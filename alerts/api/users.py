@@ -1,0 +1,84 @@
+"""The users table: adding accounts, listing them, reading one for a login.
+
+The password hash never leaves this module except towards `passwords.verify_password`:
+`User` has no field for it, so no route or log line can print it by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alerts.api.passwords import hash_password
+from alerts.api.scope import area_level
+
+# The people who log in; `system` (the alerts engine) is not a user.
+USER_ROLES: tuple[str, ...] = ("operator", "manager", "leader", "worker", "admin")
+
+USER_COLUMNS = "id, username, role, area_code, display_name, active"
+
+INSERT_USER = """
+INSERT INTO users (username, password_hash, role, area_code, display_name)
+VALUES (%s, %s, %s, %s, %s) RETURNING id
+"""
+
+SELECT_USERS = f"SELECT {USER_COLUMNS} FROM users ORDER BY username"  # noqa: S608 - constant
+SELECT_LOGIN = f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = %s"  # noqa: S608
+AREA_LEVEL = "SELECT level FROM areas WHERE code = %s"
+
+
+class UserError(ValueError):
+    """A user cannot be added as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    area_code: str
+    display_name: str | None
+    active: bool
+
+    def public(self) -> dict:
+        return {"username": self.username, "role": self.role, "area_code": self.area_code,
+                "display_name": self.display_name}
+
+
+def known_level(cur, area_code: str) -> str | None:
+    """The level of the area in the areas table, or None when the table does not have it."""
+    cur.execute(AREA_LEVEL, (area_code,))
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def add_user(conn, username: str, password: str, role: str, area_code: str,
+             display_name: str | None = None) -> int:
+    if role not in USER_ROLES:
+        raise UserError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
+    if not username.strip():
+        raise UserError("a username may not be empty")
+    with conn, conn.cursor() as cur:
+        if area_level(area_code, known_level(cur, area_code)) is None:
+            raise UserError(f"area {area_code!r} is neither in the areas table nor a city, "
+                            "district, street, community or grid code (docs/api.md)")
+        cur.execute("SELECT 1 FROM users WHERE username = %s", (username,))
+        if cur.fetchone():
+            raise UserError(f"user {username!r} already exists")
+        cur.execute(INSERT_USER, (username, hash_password(password), role, area_code,
+                                  display_name))
+        return cur.fetchone()[0]
+
+
+def list_users(conn) -> list[User]:
+    with conn.cursor() as cur:
+        cur.execute(SELECT_USERS)
+        rows = cur.fetchall()
+    conn.rollback()
+    return [User(*row) for row in rows]
+
+
+def credentials(cur, username: str) -> tuple[User, str] | None:
+    """The user and their stored hash, for checking a login; None when there is no such user."""
+    cur.execute(SELECT_LOGIN, (username,))
+    row = cur.fetchone()
+    return None if row is None else (User(*row[:6]), row[6])
