@@ -93,7 +93,7 @@ def settings(base_settings: Settings, databases: Databases) -> Iterator[Settings
         topic_prefix=f"test.{RUN_ID}.", ingest_group=f"ingest-{RUN_ID}",
         alerts_group=f"alerts-{RUN_ID}", ingest_metrics_port=free_port(),
         alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
-        escalate_metrics_port=free_port(),
+        escalate_metrics_port=free_port(), api_port=free_port(),
         dashboard_port=free_port(), ingest_batch_ms=200,
         rollup_refresh_seconds=1)
     conn = store_db.connect(url)
@@ -122,7 +122,8 @@ def isolated(base_settings: Settings, databases: Databases):
             topic_prefix=f"test.{RUN_ID}.{label}.", ingest_group=f"ingest-{RUN_ID}-{label}",
             alerts_group=f"alerts-{RUN_ID}-{label}", ingest_metrics_port=free_port(),
             alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
-            escalate_metrics_port=free_port(), dashboard_port=free_port(), ingest_batch_ms=200,
+            escalate_metrics_port=free_port(), api_port=free_port(), dashboard_port=free_port(),
+            ingest_batch_ms=200,
             rollup_refresh_seconds=1)
         conn = store_db.connect(url)
         migrate(conn, run.timescale)

@@ -22,8 +22,9 @@ def test_compose_has_the_stack_and_a_service_per_long_running_command() -> None:
     assert "KAFKA_PROCESS_ROLES" in services["kafka"]["environment"]  # KRaft, no ZooKeeper
     assert "timescaledb" in services["db"]["image"]
     commands = {spec["command"][0] for spec in app_services().values()}
-    assert {"migrate", "topics", "ingest", "alerts", "dashboard", "sim"} <= commands
-    for name in ("kafka", "db", "ingest", "alerts", "dashboard"):
+    assert {"migrate", "topics", "ingest", "alerts", "escalate", "api", "dashboard",
+            "sim"} <= commands
+    for name in ("kafka", "db", "ingest", "alerts", "escalate", "api", "dashboard"):
         assert "healthcheck" in services[name], name
 
 
@@ -39,6 +40,7 @@ def test_services_listen_beyond_the_container() -> None:
     for name, spec in app_services().items():
         assert spec["environment"]["CITYOPS_METRICS_HOST"] == "0.0.0.0", name
     assert app_services()["dashboard"]["environment"]["CITYOPS_DASHBOARD_HOST"] == "0.0.0.0"
+    assert app_services()["api"]["environment"]["CITYOPS_API_HOST"] == "0.0.0.0"
 
 
 def test_compose_commands_exist_in_the_cli() -> None:
