@@ -24,6 +24,7 @@ from alerts import engine_store
 from alerts.engine_decode import Decoder, Skipped
 from alerts.engine_metrics import EngineMetrics
 from alerts.evaluate import Evaluator, Signal
+from alerts.grouping.reports import report_signal
 from alerts.rules import RuleSet, reload
 from cityops.settings import ConfigError
 from ingest.errors import BadMessage
@@ -114,7 +115,9 @@ class AlertEngine:
                 events = self.decoder.readings(record.headers, record.value)
                 return [s for e in events for s in self.evaluator.reading(e)]
             events = self.decoder.incidents(record.headers, record.value)
-            return [s for e in events for s in self.evaluator.incident(e)]
+            # Each incident is part of a case (its own or a merged one), before rules see it.
+            return [report_signal(e) for e in events] + [
+                s for e in events for s in self.evaluator.incident(e)]
         except (BadMessage, Skipped) as exc:
             self.metrics.ignored.labels(stream, getattr(exc, "reason", "bad")).inc()
         except (psycopg2.OperationalError, psycopg2.InterfaceError):
@@ -164,7 +167,7 @@ class AlertEngine:
             for sig in signals:
                 if not sig.rule.opens_case:
                     continue
-                if sig.action == "fire":
+                if sig.action in ("fire", "report"):
                     outcomes.append(engine_store.record_fire(cur, sig))
                 elif sig.rule.auto_resolve:
                     outcomes.append(engine_store.record_clear(cur, sig))

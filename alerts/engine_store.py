@@ -1,4 +1,4 @@
-"""What the alerts engine writes: cases for fire / clear signals, and its own state.
+"""What the alerts engine writes: cases for fire / clear / report signals, and its own state.
 
 Every function works inside the caller's transaction (a cursor), so the engine commits
 the cases of a batch, its evaluator snapshot and its stream offsets together.
@@ -15,6 +15,12 @@ from psycopg2.extras import Json
 from alerts.cases import NewCase, open_alert_in, transition_in
 from alerts.errors import CaseError
 from alerts.evaluate import Signal
+from alerts.grouping import store as grouping
+from alerts.grouping.facts import case_kind, facts_of
+from alerts.grouping.policy import Report, nearest
+from alerts.grouping.reports import is_report, report_case
+from alerts.inhibit import inhibited_by, note_inhibited
+from alerts.silences import silenced_by
 
 log = logging.getLogger("cityops.alerts")
 ACTOR = "system"
@@ -29,7 +35,9 @@ UPDATE alerts SET repeat_count = repeat_count + 1,
     last_seen_at = greatest(last_seen_at, to_timestamp(%s))
 WHERE id = %s
 """
-SET_RULE = "UPDATE alerts SET rule_id = %s, last_seen_at = to_timestamp(%s) WHERE id = %s"
+SET_RULE = """
+UPDATE alerts SET rule_id = %s, last_seen_at = to_timestamp(%s), inhibits = %s WHERE id = %s
+"""
 SAVE_STATE = """
 INSERT INTO alert_engine_state (consumer_group, state, offsets, saved_at)
 VALUES (%s, %s, %s, now())
@@ -40,21 +48,70 @@ LOAD_STATE = "SELECT state, offsets FROM alert_engine_state WHERE consumer_group
 
 
 def record_fire(cur, sig: Signal) -> str:
-    """Open a case, or count a repeat on the fingerprint's open one: 'opened' / 'repeated'."""
-    cur.execute(OPEN_CASE, (sig.fingerprint,))
-    row = cur.fetchone()
-    if row is not None:
-        cur.execute(REPEAT, (sig.at, row[0]))
+    """A fire or a reported incident: 'silenced', 'inhibited', 'repeated', 'known',
+    'merged' or 'opened'.
+
+    Silences and inhibition come first (a muted fire touches no case); then the open case
+    that already holds this source counts a repeat; then an open case of the same problem
+    nearby takes it as one more source; only then is a case opened.
+    """
+    if (muted := _muted(cur, sig)) is not None:
+        return muted
+    found = case_holding(cur, sig.fingerprint)
+    if found is not None:
+        cur.execute(REPEAT, (sig.at, found[0]))
         return "repeated"
-    alert_id = open_alert_in(cur, new_case(sig), ACTOR)
-    cur.execute(SET_RULE, (sig.rule.id, sig.at, alert_id))
+    if is_report(sig) and grouping.known_source(cur, sig.fingerprint):
+        # The same incident again (e.g. the caller's rating after the case closed) is
+        # not a new problem; its case was finished by people, not by this message.
+        return "known"
+    kind, details = source_of(sig)
+    report = Report(sig.at, sig.lon, sig.lat, sig.areas.grid_code)
+    target = nearest(report, grouping.candidates(cur, sig.category, report))
+    if target is not None:
+        grouping.merge(cur, target.alert_id, kind, sig.fingerprint, sig.at, details, ACTOR)
+        return "merged"
+    case = report_case(sig) if is_report(sig) else new_case(sig)
+    alert_id = open_alert_in(cur, case, ACTOR)
+    spec = [i.to_json() for i in sig.rule.inhibits] or None
+    cur.execute(SET_RULE, (None if is_report(sig) else sig.rule.id, sig.at,
+                           None if spec is None else Json(spec), alert_id))
+    grouping.add_source(cur, alert_id, kind, sig.fingerprint, sig.at, details)
     return "opened"
+
+
+def _muted(cur, sig: Signal) -> str | None:
+    silence = silenced_by(cur, facts_of(sig), sig.at)
+    if silence is not None:
+        log.info("fire silenced", extra={"fingerprint": sig.fingerprint, "silence": silence})
+        return "silenced"
+    inhibitor = inhibited_by(cur, sig)
+    if inhibitor is not None:
+        note_inhibited(cur, inhibitor, sig, ACTOR)
+        log.info("fire inhibited", extra={"fingerprint": sig.fingerprint,
+                                          "inhibited_by": inhibitor})
+        return "inhibited"
+    return None
+
+
+def case_holding(cur, key: str) -> tuple[int, int] | None:
+    """The open case of a fingerprint: its own, or the one it was merged into."""
+    cur.execute(OPEN_CASE, (key,))
+    row = cur.fetchone()
+    return (row[0], row[1]) if row is not None else grouping.case_of_source(cur, key)
+
+
+def source_of(sig: Signal) -> tuple[str, dict[str, Any]]:
+    """('rule' or 'incident', what case_sources keeps about it)."""
+    if is_report(sig):
+        return "incident", {**sig.detail, "lon": sig.lon, "lat": sig.lat}
+    return "rule", {"rule": sig.rule.id, "device": sig.device_id, "lon": sig.lon,
+                    "lat": sig.lat, "detail": _plain(sig.detail)}
 
 
 def record_clear(cur, sig: Signal) -> str:
     """Auto-resolve the open case of the fingerprint: 'resolved', 'none' or 'kept'."""
-    cur.execute(OPEN_CASE, (sig.fingerprint,))
-    row = cur.fetchone()
+    row = case_holding(cur, sig.fingerprint)
     if row is None:
         return "none"
     try:
@@ -72,9 +129,8 @@ def record_clear(cur, sig: Signal) -> str:
 def new_case(sig: Signal) -> NewCase:
     rule = sig.rule
     where = sig.device_id or sig.fingerprint.split("|", 1)[1]
-    kind = {"reading": "sensor", "incident": "incident"}.get(rule.watches, "composite")
     return NewCase(
-        fingerprint=sig.fingerprint, kind=kind, title=f"{rule.name_zh}: {where}",
+        fingerprint=sig.fingerprint, kind=case_kind(sig), title=f"{rule.name_zh}: {where}",
         category=sig.category, severity=rule.severity,
         description=f"{rule.name_en} ({rule.id}) at {where}", lon=sig.lon, lat=sig.lat,
         grid_code=sig.areas.grid_code, community_code=sig.areas.community_code,

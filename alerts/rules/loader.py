@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from alerts.rules import inhibits as inhibit_spec
 from alerts.rules import marked_yaml
 from alerts.rules.marked_yaml import LineDict, LineList
 from alerts.rules.match import check_match
@@ -19,7 +20,7 @@ from alerts.rules.params import check_params
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent / "default"
 REQUIRED = ("id", "kind", "name", "category", "severity", "params")
-OPTIONAL = ("match", "auto_resolve", "opens_case")
+OPTIONAL = ("match", "auto_resolve", "opens_case", "inhibits")
 
 
 def load_folder(folder: Path | str = DEFAULT_FOLDER) -> RuleSet:
@@ -34,7 +35,7 @@ def load_folder(folder: Path | str = DEFAULT_FOLDER) -> RuleSet:
         found, problems = load_file(path)
         rules += found
         errors += problems
-    errors += _cross_checks(rules)
+    errors += _cross_checks(rules) + inhibit_spec.cross_check(rules)
     if errors:
         raise RulesInvalid(errors)
     return RuleSet(tuple(rules), str(folder))
@@ -95,12 +96,16 @@ def _rule(item: Any, line: int, path: Path) -> tuple[Rule | None, list[tuple[int
     problems += found
     match, found = _match(kind, item)
     problems += found
+    inhibits: tuple = ()
+    if "inhibits" in item:
+        inhibits, found = inhibit_spec.check_inhibits(item["inhibits"], item.line_of("inhibits"))
+        problems += found
     return Rule(id=item["id"], kind=kind, name_zh=item["name"]["zh"],
                 name_en=item["name"]["en"], category=item["category"],
                 severity=item["severity"], match=match, params=params,
                 auto_resolve=item.get("auto_resolve", False),
                 opens_case=item.get("opens_case", True),
-                origin=f"{path}:{item.line}"), problems
+                origin=f"{path}:{item.line}", inhibits=inhibits), problems
 
 
 def _plain_fields(item: LineDict) -> list[tuple[int, str]]:

@@ -52,6 +52,17 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Inhibit:
+    """While a case of the rule is open, fires of `rules` in the same `same` area open none."""
+
+    rules: frozenset[str]
+    same: str = "district"     # grid | community | street | district
+
+    def to_json(self) -> dict:
+        return {"rules": sorted(self.rules), "same": self.same}
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     kind: str
@@ -64,6 +75,7 @@ class Rule:
     auto_resolve: bool = False
     opens_case: bool = True      # false: only feeds composite rules
     origin: str = ""             # file:line, for log lines and errors
+    inhibits: tuple[Inhibit, ...] = ()
 
     @property
     def watches(self) -> str:
