@@ -66,7 +66,10 @@ def consumer(settings: Settings, group: str, topics: list[str], **options: objec
                 "max_poll_records": 5000, "fetch_max_bytes": 16 * 1024 * 1024,
                 "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}",
                 # A crashed member's partitions move to the others within 10 s, not 45 s.
-                "session_timeout_ms": 10_000, "heartbeat_interval_ms": 3_000}
+                "session_timeout_ms": 10_000, "heartbeat_interval_ms": 3_000,
+                # A topic created just before the group formed is seen within 5 s (the
+                # default refresh is 5 minutes, and until then it gets no partitions).
+                "metadata_max_age_ms": 5_000}
     defaults.update(options)
     probe(settings)
     try:

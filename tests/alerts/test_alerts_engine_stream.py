@@ -51,11 +51,11 @@ def engine_until(settings, rules: Path, consumed: int) -> None:
     outcome: list[int] = []
     thread = threading.Thread(target=lambda: outcome.append(run(settings, rules, stop)))
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     try:
         while saved_offsets(settings) < consumed:
             assert thread.is_alive(), "the engine stopped by itself"
-            assert time.monotonic() < deadline, "the engine did not catch up in 30 s"
+            assert time.monotonic() < deadline, "the engine did not catch up in 90 s"
             time.sleep(0.2)
     finally:
         stop.set()
