@@ -35,6 +35,7 @@ class LibrdkafkaConsumer:
             "session.timeout.ms": session_timeout_ms,
             "fetch.max.bytes": 16 * 1024 * 1024,
             "max.partition.fetch.bytes": 4 * 1024 * 1024,
+            "topic.metadata.refresh.interval.ms": 5000,  # see kafka_client.consumer
         })
 
     def subscribe(self, topics: list[str], listener=None) -> None:
