@@ -23,7 +23,7 @@ from store import db
 
 log = logging.getLogger("cityops.alerts.escalation")
 
-PORT_OPTION = "--metrics-port"
+PORT_OPTION = "CITYOPS_ESCALATE_METRICS_PORT"  # the setting (or --metrics-port) to change
 
 
 class Ticker:
