@@ -41,6 +41,9 @@ def test_missing_database_names_database_url(settings) -> None:
 @pytest.mark.parametrize(("command", "env"), [
     ("dashboard", "CITYOPS_DASHBOARD_PORT"),
     ("ingest", "CITYOPS_INGEST_METRICS_PORT"),
+    ("alerts", "CITYOPS_ALERTS_METRICS_PORT"),
+    ("escalate", "CITYOPS_ESCALATE_METRICS_PORT"),
+    ("api", "CITYOPS_API_PORT"),
 ])
 def test_port_taken_names_the_port_setting(settings, command: str, env: str) -> None:
     with socket.socket() as holder:
