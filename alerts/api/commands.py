@@ -38,7 +38,7 @@ def api_handler(args: argparse.Namespace, settings) -> int:
     # getattr: the settings module gains CITYOPS_API_HOST / _PORT separately (docs/api.md).
     host = args.host or settings.api_host
     port = args.port or settings.api_port
-    return run(settings.database_url, host, port)
+    return run(settings.database_url, host, port, settings=settings)
 
 
 def _password(from_stdin: bool) -> str | None:

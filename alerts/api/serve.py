@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from alerts.api.app import TOKEN_SECONDS, create_app
 from alerts.api.database import POOL_KEY
+from alerts.api.dispatching import BrokerDispatcher
 from cityops.service import StopSignal, check_port_free
 
 log = logging.getLogger("cityops.api")
@@ -20,10 +21,15 @@ log = logging.getLogger("cityops.api")
 PORT_SETTING = "CITYOPS_API_PORT"
 
 
-def run(database_url: str, host: str, port: int, token_seconds: int = TOKEN_SECONDS) -> int:
+def run(database_url: str, host: str, port: int, token_seconds: int = TOKEN_SECONDS, *,
+        settings=None) -> int:
+    """Serve until SIGTERM / SIGINT. With `settings`, dispatch moves publish on
+    `settings.topic("dispatch")` through a producer opened on the first dispatch; without,
+    the API answers a dispatch with 503."""
     check_port_free(host, port, PORT_SETTING)
     stop = StopSignal()
-    app = create_app(database_url, token_seconds=token_seconds)
+    dispatcher = BrokerDispatcher(settings) if settings is not None else None
+    app = create_app(database_url, token_seconds=token_seconds, dispatcher=dispatcher)
     server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="api-http", daemon=True)
     thread.start()
@@ -33,5 +39,7 @@ def run(database_url: str, host: str, port: int, token_seconds: int = TOKEN_SECO
     thread.join(timeout=10)
     server.server_close()
     app.extensions[POOL_KEY].close()
+    if dispatcher is not None:
+        dispatcher.close()
     log.info("api stopped")
     return 0
