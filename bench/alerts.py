@@ -53,8 +53,11 @@ from store import db  # noqa: E402
 
 GRACE_S = 300.0        # simulated seconds after a label's end in which its case may open
 DISTRICTS = ["310101", "310106"]
+# Label kind -> the rule kind that must find it. Count truth is derived from the stream
+# (`count_truth`): every area with N incidents in the window is a cluster by definition;
+# the simulator's complaint_cluster labels are reported apart (`labelled clusters`).
 KIND_OF_LABEL = {"threshold_breach": "threshold", "rapid_rise": "rate",
-                 "device_offline": "absence", "complaint_cluster": "count"}
+                 "device_offline": "absence", "count_window": "count"}
 NOTIFY_SQL = """
 CREATE FUNCTION bench_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -62,6 +65,12 @@ BEGIN
     PERFORM pg_notify('bench_case', 'open ' || NEW.id);
   ELSIF OLD.rule_id IS NULL AND NEW.rule_id IS NOT NULL THEN
     PERFORM pg_notify('bench_case', 'at ' || NEW.id || ' ' || extract(epoch FROM NEW.last_seen_at));
+  ELSIF NEW.repeat_count > OLD.repeat_count THEN
+    -- a fire on a fingerprint whose case is open: the repeat's time when it moved
+    -- last_seen_at, else '-' (the bench then maps the commit time onto simulated time)
+    PERFORM pg_notify('bench_case', 'rep ' || NEW.id || ' ' || CASE
+      WHEN NEW.last_seen_at > OLD.last_seen_at THEN extract(epoch FROM NEW.last_seen_at)::text
+      ELSE '-' END);
   END IF;
   RETURN NULL;
 END $$;
@@ -78,6 +87,15 @@ BEGIN
 END $$;
 CREATE TRIGGER bench_notify_source AFTER INSERT ON case_sources
 FOR EACH ROW EXECUTE FUNCTION bench_notify_source();
+CREATE FUNCTION bench_notify_inhibit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.action = 'inhibit' THEN
+    PERFORM pg_notify('bench_case', 'inh ' || NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER bench_notify_inhibit AFTER INSERT ON alert_events
+FOR EACH ROW EXECUTE FUNCTION bench_notify_inhibit();
 """
 
 
@@ -191,6 +209,8 @@ class Listener(threading.Thread):
         self.opened: dict[int, float] = {}   # case id -> wall time of the commit
         self.fired_at: dict[int, float] = {}  # case id -> simulated fire time
         self.sources: dict[int, float] = {}   # case_sources id -> wall time of the commit
+        self.repeats: list[tuple[int, float, float | None]] = []  # case, wall, simulated
+        self.inhibits: dict[int, float] = {}  # alert_events id -> wall time of the commit
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -204,6 +224,11 @@ class Listener(threading.Thread):
                         self.opened.setdefault(int(rest[0]), now)
                     elif word == "src":
                         self.sources.setdefault(int(rest[0]), now)
+                    elif word == "rep":
+                        self.repeats.append((int(rest[0]), now,
+                                             None if rest[1] == "-" else float(rest[1])))
+                    elif word == "inh":
+                        self.inhibits.setdefault(int(rest[0]), now)
                     else:
                         self.fired_at.setdefault(int(rest[0]), float(rest[1]))
                 self.conn.notifies.clear()
@@ -217,6 +242,8 @@ class Driven:
     incidents: dict[str, float] = field(default_factory=dict)  # source_id -> wall
     labels: list[dict] = field(default_factory=list)
     open_labels: list[dict] = field(default_factory=list)   # anomalies still running
+    docs: dict[str, tuple[dict, int]] = field(default_factory=dict)  # source_id -> doc, cell
+    formats: dict[str, str] = field(default_factory=dict)  # source_id -> format sent in
     sent: int = 0
     seconds: float = 0.0
 
@@ -230,11 +257,11 @@ class Driven:
 
 
 def drive(settings: Settings, shard, wall_origin: float, sim_origin: float,
-          speed: float) -> Driven:
+          speed: float, driven: Driven | None = None) -> Driven:
     """Send every message at its moment, noting when each reading and incident went."""
     from sim.kafka_sink import open_sink
     sink = open_sink(settings)
-    out = Driven()
+    out = Driven() if driven is None else driven
     began = time.time()
     for m in shard:
         ahead = wall_origin + (m.t - sim_origin) / speed - time.time()
@@ -255,6 +282,21 @@ def drive(settings: Settings, shard, wall_origin: float, sim_origin: float,
     return out
 
 
+def keep_docs(shard, out: Driven) -> None:
+    """Note every incident document the simulator writes, with its grid cell (for the
+    count truth); only those actually sent count (see `count_truth`)."""
+    for stream in shard.streams:
+        reports = stream.reports
+        made = reports.report
+
+        def report(rng, t, source, category, cell, spot=None, _made=made):
+            doc = _made(rng, t, source, category, cell, spot)
+            out.docs[doc["source_id"]] = (doc, int(cell))
+            return doc
+
+        reports.report = report
+
+
 def note(out: Driven, m, now: float) -> None:
     if m.topic == "readings":
         device = m.ref.split("@", 1)[0]
@@ -265,6 +307,7 @@ def note(out: Driven, m, now: float) -> None:
         wall.append(now)
     else:
         out.incidents[m.ref.split(":", 1)[1]] = now
+        out.formats[m.ref.split(":", 1)[1]] = m.format
 
 
 def unfinished(shard) -> list[dict]:
@@ -318,6 +361,8 @@ class Case:
     at: float          # simulated fire time
     detail: dict
     committed: float | None  # wall time of the commit (NOTIFY)
+    fingerprint: str | None = None
+    how: str = "source"      # source (opened or merged) | repeat | inhibited
 
 
 CASES = """
@@ -325,9 +370,16 @@ SELECT a.id, a.labels, a.rule_id, a.grid_code, a.category,
        extract(epoch FROM {first}) FROM alerts a {join} GROUP BY a.id ORDER BY a.id
 """
 SOURCES = """
-SELECT s.id, s.details, a.grid_code, a.category, extract(epoch FROM s.at)
+SELECT s.id, s.details, a.grid_code, a.category, extract(epoch FROM s.at), s.source_key
 FROM case_sources s JOIN alerts a ON a.id = s.alert_id
 WHERE s.source_kind = 'rule' ORDER BY s.id
+"""
+REPEATED = """
+SELECT id, fingerprint, rule_id, labels, grid_code, category FROM alerts WHERE id = ANY(%s)
+"""
+INHIBITED = """
+SELECT e.id, e.details, a.grid_code FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+WHERE e.action = 'inhibit' ORDER BY e.id
 """
 
 
@@ -345,8 +397,13 @@ def cases(conn, listener: Listener, grouped: bool) -> list[Case]:
             for i, labels, rule, grid, category, last in rows]
 
 
-def detections(settings: Settings, listener: Listener, rules: Path) -> tuple[list, list]:
-    """(rule fires recorded, cases opened). Without case_sources every fire is a case."""
+def detections(settings: Settings, listener: Listener, rules: Path,
+               sim_at=lambda wall: wall) -> tuple[list, list]:
+    """(rule fires recorded, cases opened). Without case_sources every fire is a case.
+
+    A fire is a `case_sources` row of kind rule (it opened a case or merged into one), a
+    repeat (its fingerprint's case was open: `repeat_count + 1`) or an inhibited fire (an
+    `inhibit` event on the inhibiting case). All three are the engine detecting it."""
     from alerts.rules import load_folder
     kinds = {r.id: r.kind for r in load_folder(rules).rules}
     conn = db.connect(settings.database_url, autocommit=True)
@@ -359,15 +416,36 @@ def detections(settings: Settings, listener: Listener, rules: Path) -> tuple[lis
         with conn.cursor() as cur:
             cur.execute(SOURCES)
             rows = cur.fetchall()
+            cur.execute(REPEATED, ([case for case, _, _ in listener.repeats],))
+            repeated = {r[0]: r[1:] for r in cur.fetchall()}
+            cur.execute(INHIBITED)
+            inhibited = cur.fetchall()
     finally:
         conn.close()
     fires = [Case(sid, kinds.get(d.get("rule"), "?"), d.get("rule", "?"), d.get("device"),
-                  grid, category, float(at), d.get("detail") or {}, listener.sources.get(sid))
-             for sid, d, grid, category, at in rows]
+                  grid, category, float(at), d.get("detail") or {}, listener.sources.get(sid),
+                  key)
+             for sid, d, grid, category, at, key in rows]
+    for n, (case, wall, at) in enumerate(listener.repeats):
+        if case not in repeated:
+            continue
+        key, rule, labels, grid, category = repeated[case]
+        rule = rule or labels.get("rule", "?")
+        if rule not in kinds:
+            continue  # a report case (its incident sent again), not a rule fire
+        fires.append(Case(-1 - n, kinds[rule], rule, labels.get("device"), grid, category,
+                          sim_at(wall) if at is None else at, {}, wall, key, "repeat"))
+    for eid, d, grid in inhibited:
+        fires.append(Case(-100000 - eid, kinds.get(d.get("rule"), "?"), d.get("rule", "?"),
+                          d.get("device"), None if d.get("device") else grid, None,
+                          float(d["at"]), {}, listener.inhibits.get(eid), d.get("fingerprint"),
+                          "inhibited"))
     return fires, opened
 
 
 def span(label: dict) -> tuple[float, float]:
+    if label["kind"] == "count_window":
+        return label["start"], label["end"]
     return (datetime.fromisoformat(label["start"]).timestamp(),
             datetime.fromisoformat(label["end"]).timestamp())
 
@@ -378,6 +456,8 @@ def explains(label: dict, case: Case) -> bool:
     start, end = span(label)
     if not start <= case.at <= end + GRACE_S:
         return False
+    if label["kind"] == "count_window":  # derived truth: the rule's own area key
+        return case.fingerprint == f"{label['rule']}|{label['key']}"
     if case.device is not None:
         return case.device == label.get("device")
     return (case.grid == label.get("grid_code")
@@ -390,6 +470,87 @@ def detected(label: dict, found: list[Case]) -> bool:
     return any(c.kind == want and explains(label, c)
                and c.detail.get("metric", label.get("metric")) == label.get("metric")
                for c in found)
+
+
+def count_truth(rules: Path, driven: Driven, cells) -> list[dict]:
+    """Every count-in-window the stream holds, by each count rule's own definition.
+
+    For each count rule that opens cases: the incidents the bench sent (well-formed, not
+    a closed call's rating, which repeats an incident) that the rule matches, keyed by its
+    area (`per`, from the grid cell the simulator put the incident in) and group (`by`).
+    A cluster starts at the N-th distinct incident within `within` and ends when fewer than
+    N remain in the window. Labelled (injected) and chance clusters alike: the rule's
+    definition is the truth. Returns labels of kind count_window (epoch start / end)."""
+    from alerts.rules import load_folder
+    from sim.formats import SERVICE_OF
+    levels = {"grid": cells.codes, "community": cells.community, "street": cells.street,
+              "district": cells.district}
+    sent = [(datetime.fromisoformat(doc["reported_at"]).timestamp(), sid, doc, cell)
+            for sid, (doc, cell) in driven.docs.items() if sid in driven.incidents]
+    sent.sort(key=lambda x: x[0])
+    out = []
+    for rule in load_folder(rules).rules:
+        if rule.kind != "count" or not rule.opens_case:
+            continue
+        n, within, by = rule.params["count"], rule.params["within"], rule.params["by"]
+        per_key: dict[str, list] = {}
+        for t, sid, doc, cell in sent:
+            if driven.formats.get(sid) == "open311" and \
+                    (doc["category"], doc["subcategory"]) not in SERVICE_OF:
+                # Open311 has no service code for this subcategory: the message carries
+                # only the category (service_name), so no rule can group it by subcategory.
+                doc = {**doc, "subcategory": None}
+            if not rule.match.incident(doc["source"], doc["category"], doc["subcategory"]):
+                continue
+            key = str(levels[rule.params["per"]][cell])
+            if by is not None:
+                if not doc[by]:
+                    continue
+                key = f"{key}|{doc[by]}"
+            per_key.setdefault(key, []).append((t, sid, str(cells.codes[cell])))
+        for key, items in per_key.items():
+            window: list = []
+            label = None
+            for t, sid, grid in items:
+                window = [x for x in window if x[0] > t - within]
+                if label is not None and (len(window) < n or
+                                          window[-n][0] + within <= t):
+                    label = None  # the window held fewer than N before this one came
+                window.append((t, sid, grid))
+                if len(window) >= n and label is None:
+                    label = {"kind": "count_window", "rule": rule.id, "key": key,
+                             "start": t, "end": t + within, "source_id": sid,
+                             "grid_code": grid}
+                    out.append(label)
+                if label is not None:
+                    label["end"] = window[-n][0] + within
+    return out
+
+
+def offline_measurable(labels: list[dict], rules: Path, tick_s: float) -> tuple[list, list]:
+    """(device_offline labels the absence rules can see, the others).
+
+    The simulator's silences are 10-40 simulated minutes; `device-offline-slow` waits
+    25 min and the engine ticks once a wall second (`tick_s` simulated seconds). A label
+    counts for recall only if its silence (its device's last reading before it, to its
+    end) is at least the rule's `after` for that device plus one tick: shorter ones are
+    not an outage by the rule's definition. They still explain fires (precision)."""
+    from alerts.rules import load_folder
+    from sim.kinds import TYPES
+    absence = [r for r in load_folder(rules).rules if r.kind == "absence"]
+    keep, short = [], []
+    for lb in labels:
+        if lb["kind"] != "device_offline":
+            keep.append(lb)
+            continue
+        device = lb["device"]
+        kind = next(k for k in sorted(TYPES, key=lambda k: -len(k.prefix))
+                    if device.startswith(k.prefix + "-"))
+        afters = [r.params["after"] for r in absence if r.match.device(kind.kind, kind.name)]
+        last = datetime.fromisoformat(lb["refs"][0].split("@", 1)[1]).timestamp()
+        silence = span(lb)[1] - last
+        (keep if afters and silence >= min(afters) + tick_s else short).append(lb)
+    return keep, short
 
 
 def score(labels: list[dict], running: list[dict], found: list[Case]) -> dict:
@@ -422,15 +583,20 @@ def problems(labels: list[dict], found: list[Case]) -> tuple[float | None, int]:
     return sum(sum(explains(lb, c) for c in found) for lb in mine) / len(mine), len(mine)
 
 
-def latencies(found: list[Case], driven: Driven) -> dict[str, list[float]]:
+def latencies(found: list[Case], driven: Driven,
+              truth: list[dict] = ()) -> dict[str, list[float]]:
     """Commit minus produce time of each fire's trigger message, by rule kind. Absence
-    fires on a tick and a composite at its parts' time: they have no trigger message."""
+    fires on a tick and a composite at its parts' time: they have no trigger message.
+    A count fire's trigger is the incident it names, or (a repeat or an inhibited fire,
+    which name none) the N-th incident of the derived cluster it belongs to."""
     out: dict[str, list[float]] = {}
     for c in found:
         if c.committed is None or c.kind in ("absence", "composite", "geofence"):
             continue
         if c.kind == "count":
-            produced = driven.incidents.get(str(c.detail.get("source_id")))
+            source = c.detail.get("source_id") or next(
+                (lb["source_id"] for lb in truth if explains(lb, c)), None)
+            produced = driven.incidents.get(str(source))
         else:
             produced = driven.produced(c.device, c.at) if c.device else None
         if produced is not None:
@@ -468,6 +634,8 @@ def measure(settings: Settings, world, args) -> dict:
                 start=sim_origin, duration=sim_span, anomaly_every=args.anomaly_every,
                 incident_share=args.incident_share)
     shard = Shard(*world, plan, lanes_of(0, 1))
+    driven = Driven()
+    keep_docs(shard, driven)
     listener = Listener(settings.database_url)
     listener.start()
     log = Path(f"/tmp/bench-alerts-{settings.alerts_group}.log")
@@ -477,7 +645,7 @@ def measure(settings: Settings, world, args) -> dict:
         wall_origin = time.time() + 0.2
         child.stdin.write(f"go {wall_origin!r}\n")
         child.stdin.flush()
-        driven = drive(settings, shard, wall_origin, sim_origin, args.speed)
+        driven = drive(settings, shard, wall_origin, sim_origin, args.speed, driven)
         child.stdin.write("end\n")
         child.stdin.flush()
         if not caught_up(settings, timeout=120):
@@ -489,15 +657,20 @@ def measure(settings: Settings, world, args) -> dict:
         listener.done.set()
         listener.join()
     driven.open_labels = unfinished(shard)
-    fires, opened = detections(settings, listener, args.rules)
-    return {"driven": driven, "fires": fires, "cases": opened, "log": log}
+    fires, opened = detections(
+        settings, listener, args.rules,
+        lambda wall: min(sim_origin + (wall - wall_origin) * args.speed, sim_origin + sim_span))
+    truth = count_truth(args.rules, driven, world[0])
+    return {"driven": driven, "fires": fires, "cases": opened, "log": log, "truth": truth}
 
 
 def report(found: dict, args) -> dict:
     driven, fires, all_cases = found["driven"], found["fires"], found["cases"]
-    quality = score(driven.labels, driven.open_labels, fires)
+    truth = found["truth"]
+    labels, short = offline_measurable(driven.labels, args.rules, args.speed)
+    quality = score(labels + truth, driven.open_labels + short, fires)
     per_problem, n_problems = problems(driven.labels, all_cases)
-    by_kind = latencies(fires, driven)
+    by_kind = latencies(fires, driven, truth)
     lat = [x for values in by_kind.values() for x in values]
     err = sys.stderr
     print(f"stream: {driven.sent:,} messages in {driven.seconds:.1f} s "
@@ -507,6 +680,16 @@ def report(found: dict, args) -> dict:
           f"load average {os.getloadavg()[0]:.2f}", file=err)
     for kind, (hit, n) in quality["recall"].items():
         print(f"recall    {kind:<18} {hit}/{n}", file=err)
+    clusters = [lb for lb in driven.labels if lb["kind"] == "complaint_cluster"]
+    near = [c for c in fires if c.rule == "complaint-cluster"]
+    found_n = sum(any(explains(lb, c) for c in near) for lb in clusters)
+    print(f"labelled clusters (simulator's complaint_cluster labels) found {found_n}/"
+          f"{len(clusters)}; derived count clusters: {len(truth)}; device_offline labels "
+          f"shorter than their rule's after + one tick (not scored): {len(short)}", file=err)
+    how: dict[str, int] = {}
+    for c in fires:
+        how[c.how] = how.get(c.how, 0) + 1
+    print(f"fires recorded as: {how}", file=err)
     for kind, (ok, n) in quality["precision"].items():
         print(f"precision {kind:<18} {ok}/{n}", file=err)
     by_rule: dict[str, int] = {}
@@ -525,7 +708,7 @@ def report(found: dict, args) -> dict:
     if args.verbose:
         for c in quality["false"][:20]:
             print(f"  false: {c}", file=err)
-        for lb in driven.labels:
+        for lb in labels + truth:
             if lb["kind"] in KIND_OF_LABEL and not detected(lb, fires):
                 print(f"  missed: {lb}", file=err)
     return {"p50_s": _round(quantile(lat, 0.5)), "p99_s": _round(quantile(lat, 0.99)),

@@ -1,8 +1,14 @@
 """Count in a window per area: N incidents in one grid (or community, ...) within W.
 
-State per area key (JSON): {"times": [ts, ...] inside the window, "fired": bool,
-"areas": [...]}. It fires when the count reaches N and clears (on a tick) once the
-window holds fewer than N again, so a later burst in the same place can fire again.
+State per area key (JSON): {"times": [ts, ...] inside the window, "ids": [source id,
+...] alongside, "fired": bool, "areas": [...]}. It fires when the count reaches N and
+clears (on a tick) once the window holds fewer than N again, so a later burst in the same
+place can fire again.
+
+An incident counts once: the same source id again (a redelivered message, or a 12345 call
+sent again with the caller's rating after its case closed, which keeps its original
+`reported_at`) is not one more report. Counted twice, a closed call's rating made a
+"cluster" of two calls, fired at the old call's time long after it was received.
 """
 
 from __future__ import annotations
@@ -29,11 +35,18 @@ def on_incident(rule: Rule, states: dict, ev: IncidentEvent) -> Signal | None:
         return None
     key, group = found
     p = rule.params
-    st = states.setdefault(key, {"times": [], "fired": False,
+    st = states.setdefault(key, {"times": [], "ids": [], "fired": False,
                                  "areas": ev.areas.to_json(), "group": group})
-    st["times"].append(ev.ts)
-    st["times"] = sorted(t for t in st["times"] if t > ev.ts - p["within"])
-    if st["fired"] or len(st["times"]) < p["count"]:
+    ids = st.setdefault("ids", [None] * len(st["times"]))  # snapshots from before "ids"
+    if ev.source_id in ids:
+        return None  # the same incident again: counted once
+    # The window ends at the newest report seen, so a late copy of an old one cannot
+    # bring back what already left it.
+    horizon = max([ev.ts, *st["times"]]) - p["within"]
+    kept = sorted(((t, i) for t, i in zip([*st["times"], ev.ts], [*ids, ev.source_id], strict=True)
+                   if t > horizon), key=lambda pair: pair[0])
+    st["times"], st["ids"] = [t for t, _ in kept], [i for _, i in kept]
+    if st["fired"] or len(st["times"]) < p["count"] or ev.ts <= horizon:
         return None
     st["fired"] = True
     return fire(rule, key, ev.ts, areas=ev.areas, category=group or rule.category,
@@ -46,7 +59,9 @@ def on_tick(rule: Rule, states: dict, now: float) -> list[Signal]:
     found = []
     for key in list(states):
         st = states[key]
-        st["times"] = [t for t in st["times"] if t > now - p["within"]]
+        ids = st.get("ids") or [None] * len(st["times"])
+        kept = [(t, i) for t, i in zip(st["times"], ids, strict=True) if t > now - p["within"]]
+        st["times"], st["ids"] = [t for t, _ in kept], [i for _, i in kept]
         if st["fired"] and len(st["times"]) < p["count"]:
             st["fired"] = False
             found.append(clear(rule, key, now, areas=Areas.from_json(st["areas"]),

@@ -177,6 +177,20 @@ def test_count_fires_at_the_third_call_of_one_category_in_one_grid(ev) -> None:
     assert actions(ev.tick(T0 + 1200 + 3600)) == [("clear", "cluster|g1|暴露垃圾")]
 
 
+def test_the_same_call_sent_again_counts_once(ev) -> None:
+    # A closed 12345 call comes back with the caller's rating: same source id, same
+    # reported_at. It is not a second call, so two calls and a rating are no cluster.
+    assert feed(ev, [call(0), call(600), call(0)]) == []
+    fired = feed(ev, [call(1200)])
+    assert actions(fired) == [("fire", "cluster|g1|暴露垃圾")]
+    assert fired[0].detail == {"count": 3, "source_id": "hotline-1200"}
+
+
+def test_a_late_call_from_before_the_window_does_not_complete_a_cluster(ev) -> None:
+    assert feed(ev, [call(4000), call(4100)]) == []
+    assert feed(ev, [call(100)]) == []  # 4100 - 100 > 1 h: not in the same window
+
+
 def test_calls_spread_over_more_than_the_window_do_not_fire(ev) -> None:
     assert feed(ev, [call(0), call(2000), call(4000), call(6000)]) == []
 
