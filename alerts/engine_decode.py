@@ -44,9 +44,18 @@ class Decoder:
         return found
 
     def incidents(self, headers, value: bytes | None) -> list[IncidentEvent]:
+        """New reports only: a follow-up about a closed case (the caller's rating re-sends
+        the incident) is not another complaint, and counting it would invent clusters."""
+        incidents = self.incident_steps(headers, value)
+        new = [i for i in incidents if not is_follow_up(i.payload)]
+        if incidents and not new:
+            raise Skipped("follow_up")
         return [IncidentEvent(i.reported_at.timestamp(), i.source, i.source_id, i.category,
-                              i.subcategory, _areas(i), i.lon, i.lat)
-                for i in self.incident_steps(headers, value)]
+                              i.subcategory, _areas(i), i.lon, i.lat) for i in new]
+
+
+def is_follow_up(payload: dict) -> bool:
+    return "satisfaction" in payload or payload.get("status") == "closed"
 
 
 def _areas(incident) -> Areas:
