@@ -52,14 +52,17 @@ def record_fire(cur, sig: Signal) -> str:
     'merged' or 'opened'.
 
     Silences and inhibition come first (a muted fire touches no case); then the open case
-    that already holds this source counts a repeat; then an open case of the same problem
-    nearby takes it as one more source; only then is a case opened.
+    that already holds this source counts a repeat (and a 'repeat' event names the source);
+    then an open case of the same problem nearby takes it as one more source; only then is
+    a case opened.
     """
     if (muted := _muted(cur, sig)) is not None:
         return muted
     found = case_holding(cur, sig.fingerprint)
     if found is not None:
         cur.execute(REPEAT, (sig.at, found[0]))
+        kind, details = source_of(sig)
+        grouping.note_repeat(cur, found[0], kind, sig.fingerprint, sig.at, details, ACTOR)
         return "repeated"
     if is_report(sig) and grouping.known_source(cur, sig.fingerprint):
         # The same incident again (e.g. the caller's rating after the case closed) is

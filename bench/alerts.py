@@ -65,20 +65,16 @@ BEGIN
     PERFORM pg_notify('bench_case', 'open ' || NEW.id);
   ELSIF OLD.rule_id IS NULL AND NEW.rule_id IS NOT NULL THEN
     PERFORM pg_notify('bench_case', 'at ' || NEW.id || ' ' || extract(epoch FROM NEW.last_seen_at));
-  ELSIF NEW.repeat_count > OLD.repeat_count THEN
-    -- a fire on a fingerprint whose case is open: the repeat's time when it moved
-    -- last_seen_at, else '-' (the bench then maps the commit time onto simulated time)
-    PERFORM pg_notify('bench_case', 'rep ' || NEW.id || ' ' || CASE
-      WHEN NEW.last_seen_at > OLD.last_seen_at THEN extract(epoch FROM NEW.last_seen_at)::text
-      ELSE '-' END);
   END IF;
   RETURN NULL;
 END $$;
 CREATE TRIGGER bench_notify AFTER INSERT OR UPDATE ON alerts
 FOR EACH ROW EXECUTE FUNCTION bench_notify();
 """
-# With merging (alerts/grouping), a rule fire is a case_sources row: in a new case or
-# merged into an open one. Each is a detection, timed at its own commit.
+# With merging (alerts/grouping), a rule fire is a case_sources row (in a new case or
+# merged into an open one), a 'repeat' event (a source an open case already holds fired
+# again; the event names the source, so a repeat on a 12345 case a cluster was merged into
+# is attributed) or an 'inhibit' event. Each is a detection, timed at its own commit.
 NOTIFY_SOURCES_SQL = """
 CREATE FUNCTION bench_notify_source() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -87,15 +83,15 @@ BEGIN
 END $$;
 CREATE TRIGGER bench_notify_source AFTER INSERT ON case_sources
 FOR EACH ROW EXECUTE FUNCTION bench_notify_source();
-CREATE FUNCTION bench_notify_inhibit() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION bench_notify_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.action = 'inhibit' THEN
-    PERFORM pg_notify('bench_case', 'inh ' || NEW.id);
+  IF NEW.action IN ('inhibit', 'repeat') THEN
+    PERFORM pg_notify('bench_case', 'evt ' || NEW.id);
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER bench_notify_inhibit AFTER INSERT ON alert_events
-FOR EACH ROW EXECUTE FUNCTION bench_notify_inhibit();
+CREATE TRIGGER bench_notify_event AFTER INSERT ON alert_events
+FOR EACH ROW EXECUTE FUNCTION bench_notify_event();
 """
 
 
@@ -209,8 +205,7 @@ class Listener(threading.Thread):
         self.opened: dict[int, float] = {}   # case id -> wall time of the commit
         self.fired_at: dict[int, float] = {}  # case id -> simulated fire time
         self.sources: dict[int, float] = {}   # case_sources id -> wall time of the commit
-        self.repeats: list[tuple[int, float, float | None]] = []  # case, wall, simulated
-        self.inhibits: dict[int, float] = {}  # alert_events id -> wall time of the commit
+        self.events: dict[int, float] = {}  # alert_events id (repeat, inhibit) -> wall time
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -224,11 +219,8 @@ class Listener(threading.Thread):
                         self.opened.setdefault(int(rest[0]), now)
                     elif word == "src":
                         self.sources.setdefault(int(rest[0]), now)
-                    elif word == "rep":
-                        self.repeats.append((int(rest[0]), now,
-                                             None if rest[1] == "-" else float(rest[1])))
-                    elif word == "inh":
-                        self.inhibits.setdefault(int(rest[0]), now)
+                    elif word == "evt":
+                        self.events.setdefault(int(rest[0]), now)
                     else:
                         self.fired_at.setdefault(int(rest[0]), float(rest[1]))
                 self.conn.notifies.clear()
@@ -306,8 +298,10 @@ def note(out: Driven, m, now: float) -> None:
         ms.append(round(m.t * 1000))
         wall.append(now)
     else:
-        out.incidents[m.ref.split(":", 1)[1]] = now
-        out.formats[m.ref.split(":", 1)[1]] = m.format
+        # The first send: a closed call's rating (native, later) must not replace the time
+        # or the format (an Open311 call without a service code has no subcategory) of it.
+        out.incidents.setdefault(m.ref.split(":", 1)[1], now)
+        out.formats.setdefault(m.ref.split(":", 1)[1], m.format)
 
 
 def unfinished(shard) -> list[dict]:
@@ -374,12 +368,11 @@ SELECT s.id, s.details, a.grid_code, a.category, extract(epoch FROM s.at), s.sou
 FROM case_sources s JOIN alerts a ON a.id = s.alert_id
 WHERE s.source_kind = 'rule' ORDER BY s.id
 """
-REPEATED = """
-SELECT id, fingerprint, rule_id, labels, grid_code, category FROM alerts WHERE id = ANY(%s)
-"""
-INHIBITED = """
-SELECT e.id, e.details, a.grid_code FROM alert_events e JOIN alerts a ON a.id = e.alert_id
-WHERE e.action = 'inhibit' ORDER BY e.id
+EVENTS = """
+SELECT e.id, e.action, e.details, a.grid_code, a.category
+FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+WHERE e.action = 'inhibit' OR (e.action = 'repeat' AND e.details->>'source_kind' = 'rule')
+ORDER BY e.id
 """
 
 
@@ -397,13 +390,13 @@ def cases(conn, listener: Listener, grouped: bool) -> list[Case]:
             for i, labels, rule, grid, category, last in rows]
 
 
-def detections(settings: Settings, listener: Listener, rules: Path,
-               sim_at=lambda wall: wall) -> tuple[list, list]:
+def detections(settings: Settings, listener: Listener, rules: Path) -> tuple[list, list]:
     """(rule fires recorded, cases opened). Without case_sources every fire is a case.
 
     A fire is a `case_sources` row of kind rule (it opened a case or merged into one), a
-    repeat (its fingerprint's case was open: `repeat_count + 1`) or an inhibited fire (an
-    `inhibit` event on the inhibiting case). All three are the engine detecting it."""
+    repeat (a `repeat` event: the case holding its fingerprint was open, be it the rule's
+    own case or a report case it was merged into) or an inhibited fire (an `inhibit` event
+    on the inhibiting case). All three are the engine detecting it."""
     from alerts.rules import load_folder
     kinds = {r.id: r.kind for r in load_folder(rules).rules}
     conn = db.connect(settings.database_url, autocommit=True)
@@ -416,30 +409,22 @@ def detections(settings: Settings, listener: Listener, rules: Path,
         with conn.cursor() as cur:
             cur.execute(SOURCES)
             rows = cur.fetchall()
-            cur.execute(REPEATED, ([case for case, _, _ in listener.repeats],))
-            repeated = {r[0]: r[1:] for r in cur.fetchall()}
-            cur.execute(INHIBITED)
-            inhibited = cur.fetchall()
+            cur.execute(EVENTS)
+            events = cur.fetchall()
     finally:
         conn.close()
     fires = [Case(sid, kinds.get(d.get("rule"), "?"), d.get("rule", "?"), d.get("device"),
                   grid, category, float(at), d.get("detail") or {}, listener.sources.get(sid),
                   key)
              for sid, d, grid, category, at, key in rows]
-    for n, (case, wall, at) in enumerate(listener.repeats):
-        if case not in repeated:
-            continue
-        key, rule, labels, grid, category = repeated[case]
-        rule = rule or labels.get("rule", "?")
-        if rule not in kinds:
-            continue  # a report case (its incident sent again), not a rule fire
-        fires.append(Case(-1 - n, kinds[rule], rule, labels.get("device"), grid, category,
-                          sim_at(wall) if at is None else at, {}, wall, key, "repeat"))
-    for eid, d, grid in inhibited:
-        fires.append(Case(-100000 - eid, kinds.get(d.get("rule"), "?"), d.get("rule", "?"),
-                          d.get("device"), None if d.get("device") else grid, None,
-                          float(d["at"]), {}, listener.inhibits.get(eid), d.get("fingerprint"),
-                          "inhibited"))
+    for eid, action, d, grid, category in events:
+        repeat = action == "repeat"
+        fires.append(Case(-eid, kinds.get(d.get("rule"), "?"), d.get("rule", "?"),
+                          d.get("device"), None if d.get("device") else grid,
+                          category if repeat else None, float(d["at"]),
+                          (d.get("detail") or {}) if repeat else {}, listener.events.get(eid),
+                          d.get("source_key") if repeat else d.get("fingerprint"),
+                          "repeat" if repeat else "inhibited"))
     return fires, opened
 
 
@@ -657,9 +642,7 @@ def measure(settings: Settings, world, args) -> dict:
         listener.done.set()
         listener.join()
     driven.open_labels = unfinished(shard)
-    fires, opened = detections(
-        settings, listener, args.rules,
-        lambda wall: min(sim_origin + (wall - wall_origin) * args.speed, sim_origin + sim_span))
+    fires, opened = detections(settings, listener, args.rules)
     truth = count_truth(args.rules, driven, world[0])
     return {"driven": driven, "fires": fires, "cases": opened, "log": log, "truth": truth}
 

@@ -1,4 +1,5 @@
-"""The SQL of merging: open cases of a problem nearby, a case's sources, the merge event.
+"""The SQL of merging: open cases of a problem nearby, a case's sources, the merge and
+repeat events.
 
 Every function runs inside the engine's transaction (a cursor) and locks what it returns,
 so the case it chose cannot change before the merge is written.
@@ -87,3 +88,13 @@ def merge(cur, alert_id: int, kind: str, key: str, at: float, details: dict[str,
     record_event(cur, alert_id, actor, "merge", None, None,
                  f"合并上报 (merged): {key}", {"source_kind": kind, "source_key": key,
                                               "at": at, **details})
+
+
+def note_repeat(cur, alert_id: int, kind: str, key: str, at: float, details: dict[str, Any],
+                actor: str) -> None:
+    """A source the open case already holds came again (repeat_count + 1): its 'repeat'
+    event, so the timeline says which source, when, and (a rule) what it saw this time.
+    Without it a second burst of a cluster merged into a 12345 case left only a counter."""
+    record_event(cur, alert_id, actor, "repeat", None, None,
+                 f"再次上报 (repeat): {key}", {"source_kind": kind, "source_key": key,
+                                             "at": at, **details})

@@ -191,6 +191,34 @@ def test_a_late_call_from_before_the_window_does_not_complete_a_cluster(ev) -> N
     assert feed(ev, [call(100)]) == []  # 4100 - 100 > 1 h: not in the same window
 
 
+def test_calls_arriving_out_of_order_fire_at_the_third_call_in_time(ev) -> None:
+    # Incidents come from several partitions: the call that completes the count on arrival
+    # (1200) may be older than one already seen (1300). The cluster exists from 1300.
+    assert feed(ev, [call(0), call(1300)]) == []
+    fired = feed(ev, [call(1200)])
+    assert actions(fired) == [("fire", "cluster|g1|暴露垃圾")]
+    assert fired[0].at == T0 + 1300
+    assert fired[0].detail == {"count": 3, "source_id": "hotline-1200"}  # the trigger
+
+
+def test_a_cluster_that_ended_between_ticks_fires_again_at_the_next_call(ev) -> None:
+    # 0, 600, 1200 fire; at 3600 the first leaves the window (2 left): that episode is
+    # over, though no tick ran. 3700 makes three again: a new episode.
+    assert actions(feed(ev, [call(0), call(600), call(1200)])) == [
+        ("fire", "cluster|g1|暴露垃圾")]
+    fired = feed(ev, [call(3700)])
+    assert actions(fired) == [("fire", "cluster|g1|暴露垃圾")]
+    assert fired[0].at == T0 + 3700
+
+
+def test_a_call_after_the_window_emptied_clears_without_a_tick(ev) -> None:
+    assert len(feed(ev, [call(0), call(600), call(1200)])) == 1
+    cleared = feed(ev, [call(9000)])
+    assert actions(cleared) == [("clear", "cluster|g1|暴露垃圾")]
+    assert cleared[0].at == T0 + 3600  # when the first of the three left the window
+    assert ev.tick(T0 + 9001) == []    # nothing left to clear
+
+
 def test_calls_spread_over_more_than_the_window_do_not_fire(ev) -> None:
     assert feed(ev, [call(0), call(2000), call(4000), call(6000)]) == []
 
