@@ -25,6 +25,7 @@ from geo import store as geo_store
 from geo.demo import build_demo
 from store import db as store_db
 from store import devices as store_devices
+from tests.alerts.engine_run import query
 
 pytestmark = pytest.mark.integration
 
@@ -118,14 +119,6 @@ class Clock:
         return time.time() + self.shift
 
 
-def query(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = store_db.connect(settings.database_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def cases_by_rule(settings) -> dict[str, list[tuple]]:

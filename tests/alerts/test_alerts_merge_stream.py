@@ -5,18 +5,15 @@ cover a kilometre away makes its own case."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from psycopg2.extras import Json
 
-from alerts.service import run
 from cityops import kafka_client
 from store import db as store_db
 from store import devices as store_devices
+from tests.alerts.engine_run import engine_until, query
 
 pytestmark = pytest.mark.integration
 
@@ -56,37 +53,10 @@ def produce(settings, readings: list[tuple[datetime, float]], incidents: list[di
     return len(readings) + len(incidents)
 
 
-def engine_until(settings, rules: Path, consumed: int) -> None:
-    stop = threading.Event()
-    outcome: list[int] = []
-    thread = threading.Thread(target=lambda: outcome.append(run(settings, rules, stop)))
-    thread.start()
-    deadline = time.monotonic() + 90
-    try:
-        while saved_offsets(settings) < consumed:
-            assert thread.is_alive(), "the engine stopped by itself"
-            assert time.monotonic() < deadline, "the engine did not catch up in 90 s"
-            time.sleep(0.2)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    assert outcome == [0]
 
 
-def saved_offsets(settings) -> int:
-    rows = query(settings, "SELECT offsets FROM alert_engine_state WHERE consumer_group = %s",
-                 (settings.alerts_group,))
-    return sum(rows[0][0].values()) if rows else 0
 
 
-def query(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = store_db.connect(settings.database_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def test_sensor_call_and_patrol_of_one_cover_make_one_case(isolated, tmp_path) -> None:

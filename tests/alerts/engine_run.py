@@ -1,0 +1,44 @@
+"""Running the real alerts engine in a test and reading what it stored."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from alerts.service import run
+from store import db as store_db
+
+
+def engine_until(settings, rules: Path, consumed: int, timeout: float = 90) -> None:
+    """Run the engine in this process until its saved offsets cover `consumed` messages."""
+    stop = threading.Event()
+    outcome: list[int] = []
+    thread = threading.Thread(target=lambda: outcome.append(run(settings, rules, stop)))
+    thread.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while saved_offsets(settings) < consumed:
+            assert thread.is_alive(), "the engine stopped by itself"
+            assert time.monotonic() < deadline, f"the engine did not catch up in {timeout} s"
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert outcome == [0]
+
+
+def saved_offsets(settings) -> int:
+    rows = query(settings, "SELECT offsets FROM alert_engine_state WHERE consumer_group = %s",
+                 (settings.alerts_group,))
+    return sum(rows[0][0].values()) if rows else 0
+
+
+def query(settings, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = store_db.connect(settings.database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
