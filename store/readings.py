@@ -71,13 +71,11 @@ class ReadingWriter:
         self.state = DeviceStateBuffer(state_seconds)
         self._days: set[date] | None = None
 
-    def _ensure_partitions(self, rows: Sequence[Reading]) -> None:
-        if self.features.timescale:
-            return
+    def _ensure_partitions(self, oldest: datetime, newest: datetime) -> None:
         if self._days is None:
             self._days = partitions.existing_days(self.conn)
-        first = min(r.ts for r in rows).astimezone(UTC).date()
-        last = max(r.ts for r in rows).astimezone(UTC).date()
+        first = oldest.astimezone(UTC).date()
+        last = newest.astimezone(UTC).date()
         if any(d not in self._days for d in _days_between(first, last)):
             self._days = partitions.ensure_days(self.conn, first, last)
 
@@ -93,11 +91,14 @@ class ReadingWriter:
         try:
             with self.conn.cursor() as cur:
                 inserted = 0
-                if rows:
-                    self._ensure_partitions(rows)
+                if rows and self.features.timescale:
                     inserted = self._copy(cur, rows)
-                    if not self.features.timescale:
-                        rollups.mark_dirty(cur, min(r.ts for r in rows))
+                elif rows:
+                    # The oldest instant serves twice: partitions to create, rollups gone stale.
+                    oldest = min(r.ts for r in rows)
+                    self._ensure_partitions(oldest, max(r.ts for r in rows))
+                    inserted = self._copy(cur, rows)
+                    rollups.mark_dirty(cur, oldest)
                 if with_state:
                     self.state.write(cur)
             self.conn.commit()

@@ -84,23 +84,29 @@ def databases(base_settings: Settings) -> Iterator[Databases]:
     made.drop_all()
 
 
-@pytest.fixture(scope="session")
-def settings(base_settings: Settings, databases: Databases) -> Iterator[Settings]:
-    """Settings of this run: its own migrated database, topics and service ports."""
-    url = databases.create("main")
-    run = base_settings.replace(
+def _world(base: Settings, databases: Databases, label: str, prefix: str,
+           group_suffix: str):
+    """A migrated database, topics, consumer groups and free service ports of its own."""
+    url = databases.create(label)
+    run = base.replace(
         database_url=url, database_url_given=True, kafka_bootstrap_given=True,
-        topic_prefix=f"test.{RUN_ID}.", ingest_group=f"ingest-{RUN_ID}",
-        alerts_group=f"alerts-{RUN_ID}", ingest_metrics_port=free_port(),
+        topic_prefix=prefix, ingest_group=f"ingest-{group_suffix}",
+        alerts_group=f"alerts-{group_suffix}", ingest_metrics_port=free_port(),
         alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
-        escalate_metrics_port=free_port(), api_port=free_port(),
-        dashboard_port=free_port(), ingest_batch_ms=200,
-        rollup_refresh_seconds=1)
+        escalate_metrics_port=free_port(), api_port=free_port(), dashboard_port=free_port(),
+        ingest_batch_ms=200, rollup_refresh_seconds=1)
     conn = store_db.connect(url)
     migrate(conn, run.timescale)
     conn.close()
     admin = kafka_client.admin_client(run)
     ensure_topics(admin, topic_specs(run))
+    return run, admin
+
+
+@pytest.fixture(scope="session")
+def settings(base_settings: Settings, databases: Databases) -> Iterator[Settings]:
+    """Settings of this run: its own migrated database, topics and service ports."""
+    run, admin = _world(base_settings, databases, "main", f"test.{RUN_ID}.", RUN_ID)
     yield run
     delete_topics(admin, list(run.topics.values()))
     admin.close()
@@ -116,20 +122,8 @@ def isolated(base_settings: Settings, databases: Databases):
     made: list[Settings] = []
 
     def make(label: str) -> Settings:
-        url = databases.create(label)
-        run = base_settings.replace(
-            database_url=url, database_url_given=True, kafka_bootstrap_given=True,
-            topic_prefix=f"test.{RUN_ID}.{label}.", ingest_group=f"ingest-{RUN_ID}-{label}",
-            alerts_group=f"alerts-{RUN_ID}-{label}", ingest_metrics_port=free_port(),
-            alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
-            escalate_metrics_port=free_port(), api_port=free_port(), dashboard_port=free_port(),
-            ingest_batch_ms=200,
-            rollup_refresh_seconds=1)
-        conn = store_db.connect(url)
-        migrate(conn, run.timescale)
-        conn.close()
-        admin = kafka_client.admin_client(run)
-        ensure_topics(admin, topic_specs(run))
+        run, admin = _world(base_settings, databases, label, f"test.{RUN_ID}.{label}.",
+                            f"{RUN_ID}-{label}")
         admins.append(admin)
         made.append(run)
         return run

@@ -80,14 +80,19 @@ def case_transition(case_id: int):
     try:
         moved = transition(conn, case_id, action, actor=viewer.user.username, role=viewer.role,
                            expected_version=version, note=note, details={"via": "api"})
-    except Conflict as exc:
-        return jsonify(error=str(exc), state=exc.state, version=exc.version), 409
-    except Refused as exc:
-        return jsonify(error=exc.reason, action=exc.action), 403
-    except CaseNotFound:
-        abort(404, description=NOT_FOUND)
+    except (Conflict, Refused, CaseNotFound) as exc:
+        return _move_failed(exc)
     return jsonify(id=moved.alert_id, action=moved.action, from_state=moved.from_state,
                    state=moved.to_state, version=moved.version, event_id=moved.event_id)
+
+
+def _move_failed(exc: Exception):
+    """The case flow said no: 409 someone moved it first, 403 not allowed, 404 gone."""
+    if isinstance(exc, Conflict):
+        return jsonify(error=str(exc), state=exc.state, version=exc.version), 409
+    if isinstance(exc, Refused):
+        return jsonify(error=exc.reason, action=exc.action), 403
+    abort(404, description=NOT_FOUND)
 
 
 def _dispatch(conn, case_id: int, version: int, note: str | None):
@@ -101,12 +106,8 @@ def _dispatch(conn, case_id: int, version: int, note: str | None):
     try:
         done = dispatcher(conn, case_id, actor=viewer.user.username, role=viewer.role,
                           expected_version=version, note=note)
-    except Conflict as exc:
-        return jsonify(error=str(exc), state=exc.state, version=exc.version), 409
-    except Refused as exc:
-        return jsonify(error=exc.reason, action=exc.action), 403
-    except CaseNotFound:
-        abort(404, description=NOT_FOUND)
+    except (Conflict, Refused, CaseNotFound) as exc:
+        return _move_failed(exc)
     except NobodyToDispatch as exc:
         return jsonify(error=str(exc), action="dispatch", tried=exc.tried), 422
     except BrokerUnavailable as exc:

@@ -6,8 +6,9 @@ import threading
 import time
 from pathlib import Path
 
+from alerts import engine_store
 from alerts.service import run
-from store import db as store_db
+from tests.database import query
 
 
 def engine_until(settings, rules: Path, consumed: int, timeout: float = 90) -> None:
@@ -34,11 +35,14 @@ def saved_offsets(settings) -> int:
     return sum(rows[0][0].values()) if rows else 0
 
 
-def query(settings, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = store_db.connect(settings.database_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
+
+def record(conn, sig) -> str:
+    """One signal through the engine's store step, in a transaction of its own."""
+    with conn, conn.cursor() as cur:
+        return engine_store.record_fire(cur, sig)
+
+
+def rows(conn, sql: str, params: tuple = ()) -> list[tuple]:
+    with conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()

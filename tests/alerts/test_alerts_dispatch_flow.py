@@ -19,8 +19,8 @@ from alerts.dispatch.assign import dispatch
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.dispatch.publish import publish_pending
 from alerts.errors import Conflict, Refused
-from cityops import kafka_client
 from store import db as store_db
+from tests.alerts.street_world import open_street_world
 
 pytestmark = pytest.mark.integration
 
@@ -32,15 +32,7 @@ NIGHT = ["daily 20:00-08:00"]
 @pytest.fixture(scope="module")
 def world(isolated):
     settings = isolated("dispatch")
-    conn = store_db.connect(settings.database_url)
-    with conn, conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO areas (code, level, parent_code, name_zh, district_code, street_code)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            [("310000", "city", None, "上海市", None, None),
-             ("310101", "district", "310000", "黄浦区", "310101", None),
-             ("310101002", "street", "310101", "南京东路街道", "310101", "310101002")])
-    producer = kafka_client.producer(settings)
+    conn, producer = open_street_world(settings)
     yield settings, conn, producer
     producer.close()
     conn.close()

@@ -19,8 +19,8 @@ from kafka import KafkaConsumer, TopicPartition
 from alerts.cases import NewCase, open_alert, transition
 from alerts.errors import Conflict
 from alerts.escalation.ticker import default_policy, tick
-from cityops import kafka_client
 from store import db as store_db
+from tests.alerts.street_world import open_street_world
 
 pytestmark = pytest.mark.integration
 
@@ -31,15 +31,7 @@ ALWAYS = ["daily 00:00-24:00"]
 @pytest.fixture(scope="module")
 def world(isolated):
     settings = isolated("escalation")
-    conn = store_db.connect(settings.database_url)
-    with conn, conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO areas (code, level, parent_code, name_zh, district_code, street_code)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            [("310000", "city", None, "上海市", None, None),
-             ("310101", "district", "310000", "黄浦区", "310101", None),
-             ("310101002", "street", "310101", "南京东路街道", "310101", "310101002")])
-    producer = kafka_client.producer(settings)
+    conn, producer = open_street_world(settings)
     yield settings, conn, producer
     producer.close()
     conn.close()

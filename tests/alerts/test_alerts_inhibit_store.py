@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from alerts import engine_store
 from alerts.cases import transition
 from alerts.evaluate.events import Areas, fire
 from alerts.rules.loader import load_folder
 from store import db as store_db
+from tests.alerts.engine_run import record, rows
 
 pytestmark = pytest.mark.integration
 
@@ -29,17 +29,6 @@ def flooding(at: float):
 def underpass(device: str, areas: Areas, at: float, lon: float):
     return fire(RULES.by_id["underpass-flooded"], device, at, areas=areas, device_id=device,
                 lon=lon, lat=31.30)
-
-
-def record(conn, sig) -> str:
-    with conn, conn.cursor() as cur:
-        return engine_store.record_fire(cur, sig)
-
-
-def rows(conn, sql: str, params: tuple = ()) -> list[tuple]:
-    with conn, conn.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
 
 
 def test_an_open_district_case_mutes_its_underpass_alerts(isolated) -> None:

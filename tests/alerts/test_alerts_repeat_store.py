@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from alerts import engine_store
 from alerts.evaluate.events import Areas, IncidentEvent, fire
 from alerts.grouping.reports import report_signal
 from alerts.rules.loader import load_folder
 from store import db as store_db
+from tests.alerts.engine_run import record, rows
 
 pytestmark = pytest.mark.integration
 
@@ -29,17 +29,6 @@ def cluster(at: float, source_id: str):
     return fire(RULES.by_id["complaint-cluster"], f"{GRID.grid_code}|暴露垃圾", at,
                 areas=GRID, category="暴露垃圾", lon=121.47, lat=31.23,
                 detail={"count": 3, "source_id": source_id})
-
-
-def record(conn, sig) -> str:
-    with conn, conn.cursor() as cur:
-        return engine_store.record_fire(cur, sig)
-
-
-def rows(conn, sql: str, params: tuple = ()) -> list[tuple]:
-    with conn, conn.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
 
 
 def test_a_second_burst_on_a_report_case_is_a_repeat_event_with_its_fingerprint(

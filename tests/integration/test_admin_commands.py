@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from cityops.settings import REPO_ROOT
-from store import db as store_db
+from tests.database import query
 from tests.process import cli_env, run_cli
 
 pytestmark = pytest.mark.integration
@@ -17,23 +17,13 @@ def admin_world(isolated):
     return isolated("admin")
 
 
-def rows(settings, query: str, params: tuple = ()) -> list[tuple]:
-    conn = store_db.connect(settings.database_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(query, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 def test_users_add_stores_a_hash_never_the_password(admin_world) -> None:
     done = subprocess.run([sys.executable, "-m", "cityops", "users", "add", "li.manager",
                            "--role", "manager", "--area", "310101", "--password-stdin"],
                           cwd=REPO_ROOT, env=cli_env(admin_world), input="s3cret-Passw0rd\n",
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    ((role, area, stored),) = rows(admin_world, "SELECT role, area_code, password_hash "
+    ((role, area, stored),) = query(admin_world, "SELECT role, area_code, password_hash "
                                                 "FROM users WHERE username = %s",
                                    ("li.manager",))
     assert (role, area) == ("manager", "310101")
@@ -48,12 +38,12 @@ def test_silence_add_list_expire(admin_world) -> None:
     added = run_cli(admin_world, "alerts", "silence", "add", "--match", "rule_id=pressure-low",
                     "--for", "2h", "--by", "ops.zhang", "--comment", "water main works")
     assert added.returncode == 0, added.stderr
-    ((silence_id, created_by),) = rows(admin_world, "SELECT id, created_by FROM silences")
+    ((silence_id, created_by),) = query(admin_world, "SELECT id, created_by FROM silences")
     assert created_by == "ops.zhang"
     listed = run_cli(admin_world, "alerts", "silence", "list")
     assert listed.returncode == 0 and "pressure-low" in listed.stdout
     expired = run_cli(admin_world, "alerts", "silence", "expire", str(silence_id))
     assert expired.returncode == 0, expired.stderr
-    ((ends_before_now,),) = rows(admin_world, "SELECT ends_at <= now() FROM silences "
+    ((ends_before_now,),) = query(admin_world, "SELECT ends_at <= now() FROM silences "
                                               "WHERE id = %s", (silence_id,))
     assert ends_before_now is True
