@@ -46,6 +46,12 @@ def _choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
+def _flag(text: str) -> bool:
+    if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError("expected true or false")
+    return text.lower() in ("true", "1", "yes")
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser().resolve()
 
@@ -113,6 +119,14 @@ class Settings:
     # Services
     dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
     dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)
+    dashboard_secure_cookies: bool = _setting(
+        "CITYOPS_DASHBOARD_SECURE_COOKIES", False,
+        "mark session cookies Secure (set true when the dashboard is served over HTTPS)", _flag)
+    dashboard_refresh_ms: int = _setting(
+        "CITYOPS_DASHBOARD_REFRESH_MS", 5000, "wall screen refresh period in milliseconds", _int)
+    summary_dir: Path = _setting(
+        "CITYOPS_SUMMARY_DIR", REPO_ROOT / ".state" / "summaries",
+        "where the scheduled daily summary PDFs are written", _path)
     api_host: str = _setting("CITYOPS_API_HOST", "127.0.0.1", "case API bind address")
     api_port: int = _setting("CITYOPS_API_PORT", 8060, "case API port", _port)
     metrics_host: str = _setting(

@@ -1,13 +1,19 @@
-"""The interface's words: one JSON catalogue per language in dashboard/catalogue/."""
+"""The interface's words: one JSON catalogue per language in dashboard/catalogue/, and
+numbers and times written the way each language writes them."""
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 CATALOGUES = Path(__file__).parent / "catalogue"
 LANGUAGES = ("zh-CN", "en")
+
+# Times are shown in the city's clock, whatever the server's zone is.
+CITY_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @cache
@@ -15,6 +21,54 @@ def catalogue(language: str) -> dict[str, str]:
     return json.loads((CATALOGUES / f"{language}.json").read_text(encoding="utf-8"))
 
 
-def translate(language: str, key: str) -> str:
-    """The text for a key; a missing key shows itself, so gaps are visible, not silent."""
-    return catalogue(language if language in LANGUAGES else LANGUAGES[0]).get(key, key)
+def translate(language: str, key: str, **values: object) -> str:
+    """The text for a key, with `{name}` fields filled in; a missing key shows itself, so
+    gaps are visible, not silent (and a test finds them)."""
+    text = catalogue(language if language in LANGUAGES else LANGUAGES[0]).get(key, key)
+    return text.format(**values) if values else text
+
+
+def number(language: str, value: float | int | None, digits: int = 0) -> str:
+    """1,234,567 in both languages; large counts in Chinese as 万 (12.3万)."""
+    if value is None:
+        return "–"
+    if language == "zh-CN" and abs(value) >= 100_000:
+        return f"{value / 10_000:,.1f}万"
+    return f"{value:,.{digits}f}"
+
+
+def percent(language: str, ratio: float | None, digits: int = 1) -> str:
+    return "–" if ratio is None else f"{ratio * 100:.{digits}f}%"
+
+
+def when(language: str, instant: datetime | None, *, seconds: bool = False) -> str:
+    """A moment in the city's time: 11月25日 14:05 / 25 Nov 14:05."""
+    if instant is None:
+        return "–"
+    local = instant.astimezone(CITY_ZONE)
+    clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
+    if language == "zh-CN":
+        return f"{local.month}月{local.day}日 {clock}"
+    return f"{local.day} {local.strftime('%b')} {clock}"
+
+
+def day(language: str, value: date) -> str:
+    if language == "zh-CN":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value.strftime("%d %b %Y").lstrip("0")
+
+
+def duration(language: str, seconds: float | None) -> str:
+    """3小时12分 / 3 h 12 min; under an hour in minutes, under a minute in seconds."""
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if language == "zh-CN":
+        if hours:
+            return f"{hours}小时{minutes}分"
+        return f"{minutes}分钟" if minutes else f"{seconds}秒"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else f"{seconds} s"

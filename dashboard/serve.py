@@ -4,34 +4,28 @@ from __future__ import annotations
 
 import logging
 
+from alerts.api.dispatching import BrokerDispatcher
 from cityops.service import check_port_free
 from cityops.settings import Settings
 from dashboard.app import create_app
-from store import db, features
-from store.vitals import current_vitals
+from dashboard.context import PageContext
+from store import db
 
 log = logging.getLogger("cityops.dashboard")
 
 
 def run(settings: Settings) -> int:
     check_port_free(settings.dashboard_host, settings.dashboard_port, "CITYOPS_DASHBOARD_PORT")
-    conn = db.connect(settings.database_url, autocommit=False,
-                      application_name="cityops-dashboard")
-    backend = features.current(conn).series_backend
-    conn.rollback()
-    conn.close()
-
-    def read_vitals():
-        # A short-lived connection per refresh keeps the placeholder stateless between
-        # callbacks; the wall screen will use a pool.
-        with_conn = db.connect(settings.database_url, application_name="cityops-dashboard")
-        try:
-            return current_vitals(with_conn)
-        finally:
-            with_conn.close()
-
-    app = create_app(settings, read_vitals, backend)
+    db.connect(settings.database_url).close()  # a clear error naming DATABASE_URL, up front
+    dispatcher = BrokerDispatcher(settings)
+    context = PageContext(settings, dispatcher=dispatcher,
+                          refresh_ms=settings.dashboard_refresh_ms)
+    app = create_app(context)
     log.info("dashboard serving", extra={"url": f"http://{settings.dashboard_host}:"
                                                 f"{settings.dashboard_port}/"})
-    app.run(host=settings.dashboard_host, port=settings.dashboard_port, debug=False)
+    try:
+        app.run(host=settings.dashboard_host, port=settings.dashboard_port, debug=False,
+                threaded=True)
+    finally:
+        dispatcher.close()
     return 0

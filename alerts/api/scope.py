@@ -74,19 +74,22 @@ def in_scope(scope: Scope, case: CaseArea) -> bool:
     return in_area(scope.level, scope.code, case)
 
 
-FINEST = "coalesce(a.grid_code, a.community_code, a.street_code, a.district_code)"
+FINEST = "coalesce({t}.grid_code, {t}.community_code, {t}.street_code, {t}.district_code)"
 WORKER_CLAUSE = ("a.assignee_worker_id IN "
                  "(SELECT worker_id FROM workers WHERE user_id = %(worker_user_id)s)")
 
 
-def area_sql(level: str, code: str, name: str) -> tuple[str, dict]:
-    """in_area as SQL over the alias `a` for alerts; the code is bound as %(name)s."""
+def area_sql(level: str, code: str, name: str, alias: str = "a") -> tuple[str, dict]:
+    """in_area as SQL over a table aliased `alias` (alerts by default; devices and incidents
+    carry the same four code columns); the code is bound as %(name)s. `alias` is a name
+    chosen by the calling module, never input."""
     if level == "city":
         return "TRUE", {}
-    column = f"a.{LEVEL_COLUMN[level]}"  # from the constant table above, never from input
+    column = f"{alias}.{LEVEL_COLUMN[level]}"  # from the constant table above, never from input
+    finest = FINEST.format(t=alias)
     # left() rather than LIKE: an area code can never act as a pattern.
     clause = (f"({column} = %({name})s OR ({column} IS NULL AND "
-              f"left({FINEST}, length(%({name})s)) = %({name})s))")
+              f"left({finest}, length(%({name})s)) = %({name})s))")
     return clause, {name: code}
 
 
