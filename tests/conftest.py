@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -19,7 +20,7 @@ import pytest
 from psycopg2 import sql
 
 from cityops import kafka_client
-from cityops.settings import Settings
+from cityops.settings import REPO_ROOT, Settings
 from cityops.topics import delete_topics, ensure_topics, topic_specs
 from ops import stack
 from store import db as store_db
@@ -141,20 +142,44 @@ def small_city_areas():
     return build_demo(seed=1, districts=["310101", "310106"], cell_size_m=1000)
 
 
+class DashboardWorld:
+    """A seeded city (two districts) with a running `cityops dashboard` on its database."""
+
+    def __init__(self, settings: Settings, report, url: str) -> None:
+        self.settings = settings
+        self.url = url
+        self.users: dict[str, str] = report.users
+        self.password: str = report.password
+        self.report = report
+
+    def connect(self) -> psycopg2.extensions.connection:
+        return store_db.connect(self.settings.database_url)
+
+
 @pytest.fixture(scope="session")
-def dashboard_url(settings: Settings) -> Iterator[str]:
-    """A real `cityops dashboard` process on this run's database; its base URL."""
-    from tests.process import start_cli, wait_http
-    proc = start_cli(settings, "dashboard")
-    url = f"http://127.0.0.1:{settings.dashboard_port}"
+def dashboard_world(isolated, small_city_areas, tmp_path_factory) -> Iterator[DashboardWorld]:
+    from geo import store as geo_store
+    from sim.seed import seed_city
+    from tests.process import cli_env, wait_http
+    run = isolated("dashboard")
+    conn = store_db.connect(run.database_url)
+    geo_store.write_areas(conn, small_city_areas)
+    report = seed_city(conn, devices_count=2000, open_cases=200, incidents_24h=3000)
+    conn.close()
+    # A log file, not a pipe: a busy server would block on a full pipe nobody reads.
+    log = (tmp_path_factory.mktemp("dashboard") / "dashboard.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "cityops", "dashboard"], cwd=REPO_ROOT,
+                            env=cli_env(run, CITYOPS_DASHBOARD_REFRESH_MS="2000"),
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{run.dashboard_port}"
     wait_http(f"{url}/healthz", proc=proc)
-    yield url
+    yield DashboardWorld(run, report, url)
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-        raise
+    log.close()
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""The people of a seeded city: one account per role, units per street, workers per district."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from psycopg2.extras import Json, execute_values
+
+from alerts.api.passwords import hash_password
+from sim import people as names
+from sim.seed.grid import Cells
+
+# Demo accounts only: `cityops demo` prints it, and real deployments add people with
+# `cityops users add`.
+DEMO_PASSWORD = "cityops-demo-2026"
+
+ALWAYS_ON_DUTY = [{"days": "mon-sun", "from": "00:00", "to": "00:00"}]
+
+
+@dataclass(frozen=True)
+class Staff:
+    users: dict[str, str]                  # role key -> username
+    workers: list[tuple[str, str]]         # (worker_id, district_code)
+
+    def of_district(self, district: str) -> list[str]:
+        return [worker for worker, home in self.workers if home == district]
+
+
+def _accounts(cells: Cells) -> list[tuple[str, str, str, str]]:
+    """(key, role, area, display name) of the demo accounts."""
+    districts = cells.districts()
+    first, second = districts[0], districts[min(1, len(districts) - 1)]
+    return [("admin", "admin", cells.city_code, "系统管理员"),
+            ("operator", "operator", cells.city_code, "受理员 陈静"),
+            ("leader", "leader", cells.city_code, "分管领导 周建国"),
+            ("manager_hp", "manager", first, f"值班长 王磊 ({first})"),
+            ("manager_ja", "manager", second, f"值班长 李娜 ({second})"),
+            ("worker_hp", "worker", first, "网格员 张伟"),
+            ("worker_ja", "worker", second, "网格员 刘洋")]
+
+
+def _write_users(cur, cells: Cells, password: str) -> dict[str, int]:
+    digest = hash_password(password)  # one hash for all: the same demo password
+    rows = [(key, digest, role, area, shown) for key, role, area, shown in _accounts(cells)]
+    execute_values(cur, "INSERT INTO users (username, password_hash, role, area_code, "
+                        "display_name) VALUES %s ON CONFLICT (username) DO NOTHING", rows)
+    cur.execute("SELECT username, id FROM users WHERE username = ANY(%s)",
+                ([row[0] for row in rows],))
+    return dict(cur.fetchall())
+
+
+def _write_units(cur, cells: Cells) -> None:
+    streets = sorted(set(cells.street.tolist()))
+    execute_values(cur, "INSERT INTO units (unit_code, name, phone) VALUES %s "
+                        "ON CONFLICT DO NOTHING",
+                   [(f"U{code}", f"网格工作站 {code}", "021-12345") for code in streets])
+    execute_values(cur, "INSERT INTO unit_areas (area_code, unit_code) VALUES %s "
+                        "ON CONFLICT DO NOTHING", [(code, f"U{code}") for code in streets])
+
+
+def _worker_rows(cells: Cells, rng: np.random.Generator) -> list[tuple]:
+    rows = []
+    for district in cells.districts():
+        inside = np.flatnonzero(cells.district == district)
+        count = max(3, len(inside) // 8)
+        chosen = rng.choice(inside, size=count, replace=len(inside) < count)
+        for number, cell in enumerate(chosen):
+            rows.append((f"W{district}-{number:03d}", names.name(rng), names.phone(rng),
+                         cells.codes[cell], f"U{cells.street[cell]}",
+                         float(cells.lon[cell]), float(cells.lat[cell]), Json(ALWAYS_ON_DUTY),
+                         district))
+    return rows
+
+
+def write(conn, cells: Cells, rng: np.random.Generator, password: str) -> Staff:
+    with conn.cursor() as cur:
+        ids = _write_users(cur, cells, password)
+        _write_units(cur, cells)
+        rows = _worker_rows(cells, rng)
+        execute_values(cur, "INSERT INTO workers (worker_id, name, phone, grid_code, unit_code,"
+                            " lon, lat, schedule) VALUES %s ON CONFLICT DO NOTHING",
+                       [row[:-1] for row in rows])
+        districts = cells.districts()
+        second = districts[1] if len(districts) > 1 else None
+        linked = {"worker_hp": f"W{districts[0]}-000",
+                  "worker_ja": f"W{second}-000" if second else f"W{districts[0]}-001"}
+        for key, worker_id in linked.items():
+            cur.execute("UPDATE workers SET user_id = %s WHERE worker_id = %s",
+                        (ids[key], worker_id))
+    return Staff(users={key: key for key in ids}, workers=[(row[0], row[-1]) for row in rows])
