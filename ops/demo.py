@@ -16,6 +16,7 @@ from cityops.settings import REPO_ROOT, Settings
 from geo import store as geo_store
 from geo.demo import build_demo
 from ops import stack
+from sim.seed import seed_city
 from store import db, features, retention
 from store.migrate import migrate
 
@@ -30,8 +31,24 @@ def _prepare_store(settings: Settings) -> None:
         if geo_store.read_areas(conn, ["district"]).empty:
             print("cityops demo: building the demo city (Shanghai) once, about 30 s", flush=True)
             geo_store.write_areas(conn, build_demo(seed=1))
+        _seed_people_and_history(conn)
     finally:
         conn.close()
+
+
+def _seed_people_and_history(conn) -> None:
+    """The first time: demo accounts, workers on duty and a week of history, so the summary
+    and the triage queue have something to show before the live stream has run a day.
+    Devices are left to the simulator, which registers and feeds its own."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM users")
+        if cur.fetchone()[0]:
+            return
+    print("cityops demo: adding demo accounts, workers and a week of history", flush=True)
+    report = seed_city(conn, devices_count=0, readings_devices=0, open_cases=150,
+                       incidents_24h=2000)
+    print(f"cityops demo: log in as {', '.join(report.users)} "
+          f"with the demo password {report.password}", flush=True)
 
 
 def _child(*args: str) -> subprocess.Popen:

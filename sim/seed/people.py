@@ -27,10 +27,21 @@ class Staff:
         return [worker for worker, home in self.workers if home == district]
 
 
+# The demo's two district desks: 黄浦 and 静安 when the city has them.
+PREFERRED_DISTRICTS = ("310101", "310106")
+
+
+def pair(cells: Cells) -> tuple[str, str]:
+    """The two districts the demo accounts work in (the same one twice in a one-district city)."""
+    districts = cells.districts()
+    chosen = [code for code in PREFERRED_DISTRICTS if code in districts]
+    chosen += [code for code in districts if code not in chosen]
+    return chosen[0], chosen[min(1, len(chosen) - 1)]
+
+
 def _accounts(cells: Cells) -> list[tuple[str, str, str, str]]:
     """(key, role, area, display name) of the demo accounts."""
-    districts = cells.districts()
-    first, second = districts[0], districts[min(1, len(districts) - 1)]
+    first, second = pair(cells)
     return [("admin", "admin", cells.city_code, "系统管理员"),
             ("operator", "operator", cells.city_code, "受理员 陈静"),
             ("leader", "leader", cells.city_code, "分管领导 周建国"),
@@ -81,10 +92,9 @@ def write(conn, cells: Cells, rng: np.random.Generator, password: str) -> Staff:
         execute_values(cur, "INSERT INTO workers (worker_id, name, phone, grid_code, unit_code,"
                             " lon, lat, schedule) VALUES %s ON CONFLICT DO NOTHING",
                        [row[:-1] for row in rows])
-        districts = cells.districts()
-        second = districts[1] if len(districts) > 1 else None
-        linked = {"worker_hp": f"W{districts[0]}-000",
-                  "worker_ja": f"W{second}-000" if second else f"W{districts[0]}-001"}
+        first, second = pair(cells)
+        linked = {"worker_hp": f"W{first}-000",
+                  "worker_ja": f"W{second}-000" if second != first else f"W{first}-001"}
         for key, worker_id in linked.items():
             cur.execute("UPDATE workers SET user_id = %s WHERE worker_id = %s",
                         (ids[key], worker_id))
