@@ -72,7 +72,15 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.service import STREAMS, run
-    return run(settings, tuple(args.stream) if args.stream else STREAMS)
+    streams = tuple(args.stream) if args.stream else STREAMS
+    if args.processes is not None:
+        settings = settings.replace(ingest_processes=args.processes)
+    if settings.ingest_processes < 1:
+        raise ConfigError("CITYOPS_INGEST_PROCESSES", "needs at least one process")
+    if settings.ingest_processes > 1:
+        from ingest.processes import run_processes
+        return run_processes(settings, streams)
+    return run(settings, streams)
 
 
 def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
@@ -107,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="consume readings and incidents into the store")
     p.add_argument("--stream", action="append", choices=["readings", "incidents"],
                    help="only this stream (repeatable); default: both")
+    p.add_argument("--processes", type=int, default=None,
+                   help="consumer processes in one group (default CITYOPS_INGEST_PROCESSES)")
     p.set_defaults(func=cmd_ingest)
     sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
 

@@ -102,6 +102,11 @@ class Settings:
         "several times the messages per second", _choice("kafka-python", "librdkafka"))
     ingest_group: str = _setting("CITYOPS_INGEST_GROUP", "ingest", "ingest consumer group")
     alerts_group: str = _setting("CITYOPS_ALERTS_GROUP", "alerts", "alerts consumer group")
+    ingest_processes: int = _setting(
+        "CITYOPS_INGEST_PROCESSES", 1,
+        "consumer processes `cityops ingest` runs in one group (one per core is the usual "
+        "choice: Kafka record decoding holds Python's GIL); their /metrics ports follow "
+        "CITYOPS_INGEST_METRICS_PORT", _int)
     ingest_batch_size: int = _setting(
         "CITYOPS_INGEST_BATCH_SIZE", 10000, "readings per database transaction", _int)
     ingest_batch_ms: int = _setting(
