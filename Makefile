@@ -1,12 +1,15 @@
 # The README's commands. Each does its own set-up (Python packages, Debian packages,
 # Kafka from Maven Central, a local PostgreSQL) and is safe to run again.
-.PHONY: demo test stack-up stack-down status lint
+.PHONY: demo test reliability stack-up stack-down status lint
 
 demo:
 	bin/cityops demo
 
 test:
 	bin/cityops test
+
+reliability:
+	bin/cityops reliability
 
 stack-up:
 	bin/cityops stack up

@@ -98,6 +98,11 @@ def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings, args.pytest_args)
 
 
+def cmd_reliability(args: argparse.Namespace, settings: Settings) -> int:
+    from ops.testrun import run
+    return run(settings, ["-m", "reliability", "tests/reliability", *args.pytest_args])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cityops", description="CityOps city operations center")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
     p.set_defaults(func=cmd_test)
 
+    p = sub.add_parser("reliability", help="the long fault, fuzz, access and load runs "
+                                           "(docs/reliability.md); ends with a results table")
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
+    p.set_defaults(func=cmd_reliability)
+
     for name in PLUGINS:
         try:
             module = importlib.import_module(f"{name}.commands")
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if args.command != "test":
+        if args.command not in ("test", "reliability"):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.pytest_args = extra + args.pytest_args  # options meant for pytest
     try:
