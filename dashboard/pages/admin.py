@@ -1,18 +1,73 @@
-"""Placeholder until the page is built."""
+"""`/admin`, for the city IT team: devices, rules, workers and users, one tab each.
+
+The parts live in dashboard/admin/; this module puts them on tabs and wires their
+callbacks. Every id starts with `admin-`, so the guard refuses them to other roles, and
+every change checks again that an admin asks (dashboard/admin/authority.py).
+"""
 
 from __future__ import annotations
 
-from dash import Dash, html
+from pathlib import Path
 
+import flask
+from dash import Dash, Input, Output, dcc, html
+
+from dashboard.admin import devices, rules, users, workers
+from dashboard.admin.device_csv import template
 from dashboard.context import PageContext
+from dashboard.i18n import translate
+from dashboard.session import language, viewer
 from dashboard.shell import frame
 
 PAGE = "admin"
+TABS = ("devices", "rules", "workers", "users")
+# Where layout() finds the rules folder: set from the settings when the page registers.
+RULES_DIR_KEY = "CITYOPS_ADMIN_RULES_DIR"
 
 
-def layout(**_query: str) -> html.Div:
-    return frame(PAGE, html.Div(id="admin-body", children="…"))
+def tab_content(tab: str) -> html.Div:
+    """Only the open tab is built: each reads the database or the rules folder."""
+    if tab == "rules":
+        return rules.section(Path(flask.current_app.config[RULES_DIR_KEY]))
+    return {"workers": workers.section, "users": users.section}.get(tab, devices.section)()
+
+
+def layout(tab: str = "devices", **_query: str) -> html.Div:
+    lang = language()
+    if viewer().role != "admin":
+        return frame(PAGE, [])  # the frame shows the refusal; nothing is read for it
+    chosen = tab if tab in TABS else "devices"
+    return frame(PAGE, [
+        html.Div(className="admin-head", children=[
+            html.H1(translate(lang, "admin.title")),
+            html.P(translate(lang, "admin.subtitle"), className="admin-subtitle"),
+        ]),
+        dcc.Tabs(id="admin-tabs", value=chosen, className="admin-tabs",
+                 parent_className="admin-tabs-parent", children=[
+                     dcc.Tab(label=translate(lang, f"admin.tab.{name}"), value=name,
+                             id=f"admin-tab-{name}", className="admin-tab",
+                             selected_className="admin-tab-selected") for name in TABS]),
+        html.Div(tab_content(chosen), id="admin-tab-body"),
+    ])
+
+
+def _template() -> flask.Response:
+    # The guard serves /export/admin... to admins only (guard.ROUTE_PAGES).
+    body = "\ufeff" + template()  # the BOM tells spreadsheets the file is UTF-8
+    return flask.Response(body, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": "attachment; filename=devices-template.csv"})
 
 
 def register(app: Dash, context: PageContext) -> None:
-    return None
+    app.server.config[RULES_DIR_KEY] = str(context.settings.alerts_rules_dir)
+    app.server.add_url_rule(devices.TEMPLATE_PATH, "admin_devices_template", _template)
+
+    @app.callback(Output("admin-tab-body", "children"), Input("admin-tabs", "value"),
+                  prevent_initial_call=True)
+    def choose(tab):
+        return tab_content(tab if tab in TABS else "devices")
+
+    devices.register(app)
+    rules.register(app, Path(context.settings.alerts_rules_dir))
+    workers.register(app)
+    users.register(app)
