@@ -1,18 +1,113 @@
-"""Placeholder until the page is built."""
+"""`/summary`: the leaders' daily summary of one day in their area, and its PDF export.
+
+The page picks a day (yesterday by default, on the city's calendar) and shows the numbers
+of dashboard/summary; `/export/summary?date=YYYY-MM-DD` prints the same day to a PDF. The
+guard lets only the summary's roles reach either, and every query is scoped by the viewer.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, html
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import flask
+from dash import Dash, Input, Output, dcc, html
+
+from alerts.api.database import connection
 from dashboard.context import PageContext
+from dashboard.i18n import translate
+from dashboard.session import language, viewer
 from dashboard.shell import frame
+from dashboard.summary.data import gather, yesterday
+from dashboard.summary.pdf import PdfFailed, export, file_name
+from dashboard.summary.tables import day_label
+from dashboard.summary.view import body
 
 PAGE = "summary"
+EXPORT_PATH = "/export/summary"
 
 
-def layout(**_query: str) -> html.Div:
-    return frame(PAGE, html.Div(id="summary-body", children="…"))
+def _chosen_day(text: str | None, latest: date) -> date | None:
+    """The day asked for; None when it is not a date. Future days are clamped to yesterday."""
+    if not text:
+        return latest
+    try:
+        chosen = date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return min(chosen, latest)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def layout(**query: str) -> html.Div:
+    lang = language()
+    latest = yesterday(_now())
+    chosen = _chosen_day(query.get("date"), latest) or latest
+    return frame(PAGE, [
+        html.Div(className="summary-head", children=[
+            html.H1(translate(lang, "summary.title")),
+            html.Span(id="summary-area", className="summary-area"),
+            html.Div(className="summary-controls", children=[
+                html.Label(translate(lang, "summary.date"), htmlFor="summary-date",
+                           className="summary-date-label"),
+                dcc.Input(id="summary-date", type="date", value=chosen.isoformat(),
+                          max=latest.isoformat(), className="summary-date", debounce=False),
+                html.A(translate(lang, "summary.export"), id="summary-export",
+                       className="summary-export", href=f"{EXPORT_PATH}?date={chosen}"),
+            ]),
+        ]),
+        dcc.Loading(html.Div(id="summary-content"), type="dot", color="#5cc8ff"),
+    ])
+
+
+def show(day_text: str | None) -> tuple[list | html.P, str, str]:
+    """The callback's work: the body for the chosen day, the area label, the export link."""
+    lang = language()
+    now = _now()
+    latest = yesterday(now)
+    chosen = _chosen_day(day_text, latest)
+    if chosen is None:
+        return html.P(translate(lang, "summary.bad_date"), className="summary-empty"), "", \
+            EXPORT_PATH
+    with connection().cursor() as cur:
+        summary = gather(cur, viewer().scope, chosen, now)
+    area = translate(lang, "summary.area", area=summary.area_name(lang))
+    return body(summary, lang, day_label(lang, chosen, latest)), area, \
+        f"{EXPORT_PATH}?date={chosen.isoformat()}"
+
+
+def export_pdf() -> flask.Response:
+    """GET /export/summary?date=…: the day's summary of the viewer's area as a PDF."""
+    lang = language()
+    now = _now()
+    chosen = _chosen_day(flask.request.args.get("date"), yesterday(now))
+    if chosen is None:
+        return flask.Response(translate(lang, "summary.bad_date"), status=400,
+                              mimetype="text/plain")
+    with connection().cursor() as cur:
+        summary = gather(cur, viewer().scope, chosen, now)
+    connection().rollback()
+    name = file_name(chosen, summary.area_code)
+    with tempfile.TemporaryDirectory(prefix="cityops-export-") as work:
+        try:
+            pdf = export(summary, lang, Path(work) / name).read_bytes()
+        except PdfFailed as exc:
+            return flask.Response(translate(lang, "summary.pdf_failed", reason=str(exc)),
+                                  status=500, mimetype="text/plain")
+    response = flask.Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def register(app: Dash, context: PageContext) -> None:
-    return None
+    app.server.add_url_rule(EXPORT_PATH, "summary_export", export_pdf, methods=["GET"])
+    app.callback(
+        Output("summary-content", "children"),
+        Output("summary-area", "children"),
+        Output("summary-export", "href"),
+        Input("summary-date", "value"),
+    )(show)

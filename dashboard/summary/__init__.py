@@ -1,0 +1,1 @@
+"""The leaders' daily summary: its numbers, its paragraph, its printable page and PDF."""
