@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LOGS = ROOT / ".state" / "bench"  # the ingest processes' logs of the last run
 sys.path.insert(0, str(ROOT))
 
 from psycopg2 import sql  # noqa: E402
@@ -143,10 +144,12 @@ def ours(settings: Settings, rows: int, client: str,
                                 ingest_group=f"{settings.ingest_group}-{client}-{processes}")
     ports = [settings.ingest_metrics_port + n for n in range(processes)]
     profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE and processes == 1 else []
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = (LOGS / f"ingest-{client}-{processes}.log").open("w")
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *profile, "-m", "cityops", "ingest", "--stream", "readings"],
-        cwd=ROOT, env=dict(os.environ, **settings.to_env()), stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=dict(os.environ, **settings.to_env()), stderr=log)
     first = None
     written = 0.0
     try:
@@ -165,6 +168,7 @@ def ours(settings: Settings, rows: int, client: str,
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=90)
+        log.close()
     sustained = (rows - first[1]) / (done - first[0])
     return sustained, rows / (done - started), rss
 
