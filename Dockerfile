@@ -1,9 +1,11 @@
 # One image for every CityOps service; docker-compose.yml picks the command.
 FROM python:3.11-slim-bookworm
 
-# psycopg2 builds against libpq; the build tools leave once it is built.
+# psycopg2 builds against libpq; the build tools leave once it is built. pg_dump/pg_restore
+# for `cityops backup|restore`; Chromium and CJK fonts print the daily summary's PDF.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq5 libpq-dev gcc \
+ && apt-get install -y --no-install-recommends libpq5 libpq-dev gcc postgresql-client-15 \
+    chromium fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -17,7 +17,8 @@ log = logging.getLogger("cityops")
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 # Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
-PLUGINS = ("geo", "sim", "alerts", "alerts.dispatch", "alerts.escalation", "alerts.api")
+PLUGINS = ("geo", "sim", "store", "alerts", "alerts.dispatch", "alerts.escalation",
+           "alerts.api", "dashboard")
 
 
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
