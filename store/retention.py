@@ -1,4 +1,9 @@
-"""Keeping raw readings for a bounded time: Timescale policies, or dropping daily partitions."""
+"""Keeping readings for a bounded time: Timescale policies, or dropping daily partitions.
+
+The minute rollups live as long as the raw rows they summarise; the hourly ones, what the
+summary's trends read, a year and a bit (HOURLY_DAYS). Without this the rollups would grow
+forever and, at a sensor's usual cadence of minutes, outgrow the raw data.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,11 @@ import psycopg2.extensions
 
 from store import partitions
 from store.features import Features
+
+HOURLY_DAYS = 400
+
+PRUNE_1M = "DELETE FROM readings_1m WHERE bucket < %s"
+PRUNE_1H = "DELETE FROM readings_1h WHERE bucket < %s"
 
 
 def apply_policies(conn: psycopg2.extensions.connection, features: Features,
@@ -22,6 +32,10 @@ def apply_policies(conn: psycopg2.extensions.connection, features: Features,
         cur.execute("SELECT remove_retention_policy('readings', if_exists => true)")
         cur.execute("SELECT add_retention_policy('readings', make_interval(days => %s))",
                     (retention_days,))
+        for view, days in (("readings_1m", retention_days), ("readings_1h", HOURLY_DAYS)):
+            cur.execute("SELECT remove_retention_policy(%s, if_exists => true)", (view,))
+            cur.execute("SELECT add_retention_policy(%s, make_interval(days => %s))",
+                        (view, days))
     conn.commit()
 
 
@@ -33,5 +47,8 @@ def maintain(conn: psycopg2.extensions.connection, features: Features, retention
     today = today or date.today()
     partitions.ensure_days(conn, today, today + timedelta(days=partitions.DAYS_AHEAD))
     dropped = partitions.drop_before(conn, today - timedelta(days=retention_days))
+    with conn.cursor() as cur:
+        cur.execute(PRUNE_1M, (today - timedelta(days=retention_days),))
+        cur.execute(PRUNE_1H, (today - timedelta(days=HOURLY_DAYS),))
     conn.commit()
     return dropped

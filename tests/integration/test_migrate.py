@@ -4,7 +4,7 @@ import psycopg2
 import pytest
 
 from store import db as store_db
-from store import features, partitions, rollups
+from store import features, partitions, retention, rollups
 from store.introspect import schema_snapshot
 from store.migrate import discover, migrate
 from store.readings import Reading, ReadingWriter
@@ -121,3 +121,32 @@ def test_timescale_path_uses_hypertables_and_continuous_aggregates(databases) ->
         conn.rollback()
     finally:
         conn.close()
+
+
+def test_retention_drops_old_partitions_and_prunes_the_rollups(databases) -> None:
+    conn = store_db.connect(databases.create("retain"))
+    try:
+        migrate(conn, "off")
+        today = datetime.now(UTC).date()
+        found = features.current(conn)
+        old = datetime.combine(today - timedelta(days=40), datetime.min.time(), tzinfo=UTC)
+        ancient = old - timedelta(days=retention.HOURLY_DAYS)
+        with conn.cursor() as cur:
+            for view, bucket in (("readings_1m", old), ("readings_1m", ancient + timedelta(
+                    days=retention.HOURLY_DAYS + 35)), ("readings_1h", ancient),
+                    ("readings_1h", old)):
+                cur.execute(f"INSERT INTO {view} VALUES (%s, 'd1', 'm', 1, 1, 1, 1)",  # noqa: S608
+                            (bucket,))
+        partitions.ensure_days(conn, today - timedelta(days=40), today - timedelta(days=40))
+        conn.commit()
+        dropped = retention.maintain(conn, found, retention_days=30, today=today)
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM readings_1m")
+            minutes = cur.fetchone()[0]
+            cur.execute("SELECT count(*) FROM readings_1h")
+            hours = cur.fetchone()[0]
+    finally:
+        conn.close()
+    assert partitions.partition_name(today - timedelta(days=40)) in dropped
+    assert minutes == 1   # the 40-day-old minute bucket goes, the 5-day-old one stays
+    assert hours == 1     # the hourly bucket older than HOURLY_DAYS goes
