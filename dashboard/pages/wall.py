@@ -1,18 +1,147 @@
-"""Placeholder until the page is built."""
+"""The wall screen, /wall (一屏观全域): the viewer's whole area at a glance, nothing to click.
+
+The page is an empty frame; its one server callback draws everything on load and then
+refreshes every `context.refresh_ms` with Patches (dashboard/wall/screen.py). A line of
+browser script tells the server how wide the screen is, so a 4K wall gets larger markers.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, html
+from datetime import UTC, datetime
 
+import dash
+from dash import Dash, Input, Output, State, dcc, html
+
+from alerts.api.database import connection
+from alerts.kpis import SEVERITIES
 from dashboard.context import PageContext
+from dashboard.i18n import translate, when
+from dashboard.session import language, viewer
 from dashboard.shell import frame
+from dashboard.wall import screen
+from dashboard.wall.vitals import TEXT_IDS
+from layers import LAYERS
+from layers.frame import area_name
+from store.kpis import SOURCES
 
 PAGE = "wall"
+REFRESH_KEY = "CITYOPS_WALL_REFRESH_MS"  # the app's config holds the context's period
+GRAPH_CONFIG = {"displayModeBar": False, "staticPlot": True, "responsive": True}
+
+
+def _tile(lang: str, key: str, *, note: bool = False, parts: list | None = None,
+          tone: str = "") -> html.Div:
+    children = [html.Div(translate(lang, f"wall.tile.{key}"), className="wall-tile-label"),
+                html.Div("–", id=f"wall-value-{key}", className="wall-tile-value")]
+    if note:
+        children.append(html.Div("", id=f"wall-note-{key}", className="wall-tile-note"))
+    if parts:
+        children.append(html.Div(parts, className="wall-tile-parts"))
+    return html.Div(children, className=f"wall-tile {tone}".strip(), id=f"wall-tile-{key}")
+
+
+def _part(lang: str, label_key: str, value_id: str, tone: str) -> html.Div:
+    return html.Div(className=f"wall-part {tone}", children=[
+        html.Span(translate(lang, label_key), className="wall-part-label"),
+        html.Span("–", id=value_id, className="wall-part-value")])
+
+
+def _tiles(lang: str) -> html.Div:
+    severities = [_part(lang, f"wall.severity.{s}", f"wall-value-sev-{s}", f"severity-{s}")
+                  for s in SEVERITIES]
+    sources = [_part(lang, f"wall.source.{s}", f"wall-value-src-{s}", f"source-{s}")
+               for s in SOURCES]
+    return html.Div(className="wall-tiles", children=[
+        _tile(lang, "devices_online", note=True, tone="tone-ok"),
+        _tile(lang, "open_cases", parts=severities),
+        _tile(lang, "overdue", tone="tone-alarm"),
+        _tile(lang, "incidents_today", parts=sources),
+        _tile(lang, "dispatch_time"),
+        _tile(lang, "close_time"),
+        _tile(lang, "on_time", note=True, tone="tone-ok"),
+    ])
+
+
+def _legend(lang: str) -> html.Ul:
+    entries = [entry for layer in LAYERS for entry in layer.LEGEND]
+    return html.Ul(id="wall-legend", className="wall-legend", children=[
+        html.Li(className=f"wall-legend-entry shape-{entry.shape}", children=[
+            html.Span(className="wall-legend-mark", style={"--mark": entry.colour}),
+            html.Span(translate(lang, entry.key))])
+        for entry in entries])
 
 
 def layout(**_query: str) -> html.Div:
-    return frame(PAGE, html.Div(id="wall-body", children="…"))
+    lang = language()
+    scope = viewer().scope
+    with connection().cursor() as cur:
+        place = area_name(cur, scope.code, lang) if scope.level != "city" else None
+    connection().rollback()
+    place = place or translate(lang, "wall.scope.city")
+    return frame(PAGE, html.Div(id="wall-screen", className="wall-screen", children=[
+        html.Header(className="wall-head", children=[
+            html.H1(translate(lang, "wall.title"), className="wall-title"),
+            html.Span(translate(lang, "wall.subtitle"), className="wall-subtitle"),
+            html.Span(place, id="wall-place", className="wall-place"),
+            html.Span("", id="wall-updated", className="wall-updated"),
+        ]),
+        _tiles(lang),
+        html.Section(className="wall-map-panel", children=[
+            dcc.Graph(id="wall-map", className="wall-map", config=GRAPH_CONFIG,
+                      figure={"data": [], "layout": {"paper_bgcolor": "rgba(0,0,0,0)",
+                                                     "plot_bgcolor": "rgba(0,0,0,0)",
+                                                     "xaxis": {"visible": False},
+                                                     "yaxis": {"visible": False}}}),
+            _legend(lang),
+        ]),
+        html.Aside(className="wall-side", children=[
+            html.H2(translate(lang, "wall.trend.title"), className="wall-side-title"),
+            dcc.Graph(id="wall-trend", className="wall-trend", config=GRAPH_CONFIG,
+                      figure={"data": [], "layout": {"paper_bgcolor": "rgba(0,0,0,0)",
+                                                     "plot_bgcolor": "rgba(0,0,0,0)"}}),
+            html.H2(translate(lang, "wall.ticker.title"), className="wall-side-title"),
+            html.Ul(id="wall-ticker", className="wall-ticker"),
+        ]),
+        dcc.Store(id="wall-width"),
+        dcc.Store(id="wall-memory"),
+        dcc.Interval(id="wall-tick", interval=_refresh_ms(), n_intervals=0),
+    ]), full_screen=True)
+
+
+def _refresh_ms() -> int:
+    return dash.get_app().server.config.get(REFRESH_KEY, 5000)
+
+
+OUTPUTS = [Output("wall-map", "figure"), Output("wall-trend", "figure"),
+           Output("wall-ticker", "children"), Output("wall-memory", "data"),
+           Output("wall-updated", "children"),
+           *(Output(f"wall-{key}", "children") for key in TEXT_IDS)]
+
+
+def _answer(update: screen.Update, lang: str, now: datetime) -> tuple:
+    keep = dash.no_update
+    return (update.map if update.map is not None else keep,
+            update.trend if update.trend is not None else keep,
+            update.ticker if update.ticker is not None else keep,
+            update.memory if update.memory is not None else keep,
+            translate(lang, "wall.updated", time=when(lang, now, seconds=True)),
+            *(update.texts.get(key, keep) for key in TEXT_IDS))
 
 
 def register(app: Dash, context: PageContext) -> None:
-    return None
+    app.server.config[REFRESH_KEY] = context.refresh_ms
+    tile_url = context.settings.map_tile_url
+    # The screen's width, once, in the browser: no request, no state on the server.
+    app.clientside_callback("function(id) { return window.innerWidth; }",
+                            Output("wall-width", "data"), Input("wall-screen", "id"))
+
+    @app.callback(*OUTPUTS, Input("wall-tick", "n_intervals"), Input("wall-width", "data"),
+                  State("wall-memory", "data"))
+    def refresh(_tick: int, width: int | None, memory: dict | None) -> tuple:
+        lang = language()
+        now = datetime.now(UTC)
+        look = screen.Look(lang, screen.screen_scale(width), tile_url)
+        with connection().cursor() as cur:
+            update = screen.refresh(cur, viewer().scope, now, look, memory)
+        connection().rollback()
+        return _answer(update, lang, now)

@@ -1,0 +1,104 @@
+"""Vital signs of devices and incidents for the wall screen, within the viewer's area.
+
+Hours are counted in UTC buckets: the city's clock (Asia/Shanghai) is a whole number of
+hours from UTC all year, so an hour bucket is the same hour on both clocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from alerts.api.scope import Scope, area_sql
+
+CITY_ZONE = ZoneInfo("Asia/Shanghai")
+SOURCES: tuple[str, ...] = ("hotline", "patrol", "sensor", "other")
+
+DEVICES = """
+SELECT count(*) AS total,
+       count(*) FILTER (WHERE s.device_id IS NOT NULL AND s.status <> 'offline') AS online
+FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
+WHERE {area}
+"""
+
+HOURLY = """
+SELECT date_bin(INTERVAL '1 hour', i.reported_at, TIMESTAMPTZ '2000-01-01 00:00+00') AS hour,
+       i.source, count(*) AS n
+FROM incidents i
+WHERE i.reported_at >= %(since)s AND i.reported_at < %(until)s AND {area}
+GROUP BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class DeviceCounts:
+    online: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return share(self.online, self.total)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Incidents per hour: the last 24 hours (the current one last) and the same hours a
+    day earlier."""
+
+    hours: tuple[datetime, ...]
+    today: tuple[int, ...]
+    yesterday: tuple[int, ...]
+
+
+def share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+def device_counts(cur, scope: Scope) -> DeviceCounts:
+    """Devices in the area, and those online: a state row that is not `offline` (a device
+    that never reported is not online)."""
+    area, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
+    cur.execute(DEVICES.format(area=area), params)
+    total, online = cur.fetchone()
+    return DeviceCounts(int(online), int(total))
+
+
+def hourly_incidents(cur, scope: Scope, now: datetime) -> dict[tuple[datetime, str], int]:
+    """Incidents per (hour, source) over the 48 hours up to now."""
+    area, params = area_sql(scope.level, scope.code, "scope_code", alias="i")
+    top = current_hour(now)
+    params.update(since=top - timedelta(hours=47), until=now)
+    cur.execute(HOURLY.format(area=area), params)
+    return {(hour, source): int(n) for hour, source, n in cur.fetchall()}
+
+
+def current_hour(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def midnight(now: datetime) -> datetime:
+    """The start of today on the city's clock."""
+    local = now.astimezone(CITY_ZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def today_by_source(hourly: dict[tuple[datetime, str], int], now: datetime) -> dict[str, int]:
+    """Incidents since the city's midnight, per source (every source present, zeros too)."""
+    start = midnight(now)
+    counts = dict.fromkeys(SOURCES, 0)
+    for (hour, source), n in hourly.items():
+        if hour >= start:
+            counts[source] = counts.get(source, 0) + n
+    return counts
+
+
+def trend(hourly: dict[tuple[datetime, str], int], now: datetime) -> Trend:
+    top = current_hour(now)
+    hours = tuple(top - timedelta(hours=23 - k) for k in range(24))
+    per_hour: dict[datetime, int] = {}
+    for (hour, _source), n in hourly.items():
+        per_hour[hour] = per_hour.get(hour, 0) + n
+    today = tuple(per_hour.get(h, 0) for h in hours)
+    yesterday = tuple(per_hour.get(h - timedelta(hours=24), 0) for h in hours)
+    return Trend(hours, today, yesterday)

@@ -1,0 +1,130 @@
+"""The wall's queries on the real database: KPIs and layers are scoped to the viewer's area,
+a refresh sends what changed and nothing else, and drill-down stays inside the scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from dash import Patch
+
+from alerts import kpis as case_kpis
+from alerts.api.scope import Scope
+from dashboard.wall import screen
+from layers import figure as map_figure
+from layers.drill import area_scope, next_level
+from layers.frame import make_frame
+from store import db as store_db
+from store import kpis as store_kpis
+from tests.dashboard.wall_world import HUANGPU, JINGAN, populate
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+CITY, HP, JA = Scope("city", "310000"), Scope("district", HUANGPU), Scope("district", JINGAN)
+
+
+@pytest.fixture(scope="module")
+def world(isolated, small_city_areas):
+    settings = isolated("wallq")
+    conn = store_db.connect(settings.database_url)
+    grid = populate(conn, small_city_areas, NOW)
+    yield conn, grid
+    conn.close()
+
+
+@pytest.fixture
+def cur(world):
+    conn, _grid = world
+    with conn.cursor() as cursor:
+        yield cursor
+    conn.rollback()
+
+
+def test_device_and_incident_kpis_add_up_over_the_two_districts(cur) -> None:
+    city, hp, ja = (store_kpis.device_counts(cur, s) for s in (CITY, HP, JA))
+    assert city.total == 300 and hp.total + ja.total == city.total
+    assert hp.online + ja.online == city.online and 0 < hp.online < hp.total
+    hourly = {s: store_kpis.hourly_incidents(cur, s, NOW) for s in (CITY, HP, JA)}
+    assert sum(hourly[HP].values()) + sum(hourly[JA].values()) == sum(hourly[CITY].values())
+    assert 0 < sum(hourly[HP].values()) < sum(hourly[CITY].values())
+
+
+def test_case_kpis_of_a_district_count_only_its_cases(cur) -> None:
+    city = case_kpis.open_cases(cur, CITY, NOW)
+    hp, ja = case_kpis.open_cases(cur, HP, NOW), case_kpis.open_cases(cur, JA, NOW)
+    assert city.total == 60 and hp.total + ja.total == 60 and hp.total > 0
+    assert city.overdue == 12 and hp.overdue + ja.overdue == 12
+    flow = case_kpis.flow_times(cur, CITY, NOW)
+    assert flow.closed == 20 and flow.closed_on_time == 15
+    assert flow.mean_close_s == pytest.approx(7200, abs=1)
+    assert flow.mean_dispatch_s is not None and 590 <= flow.mean_dispatch_s <= 1210
+    newest = case_kpis.newest_cases(cur, HP, 8)
+    assert newest and all(row["district_code"] == HUANGPU for row in newest)
+
+
+def test_a_districts_map_draws_only_its_own_devices_and_cases(cur) -> None:
+    city, _ = map_figure.build(cur, CITY, NOW)
+    hp, memory = map_figure.build(cur, HP, NOW)
+    count = {t["name"]: t for t in hp["data"]}
+    assert len(count["devices"]["marker"]["color"]) == store_kpis.device_counts(cur, HP).total
+    shown = sum(len(t["customdata"]) for t in hp["data"] if t["name"].startswith("cases-"))
+    everywhere = sum(len(t["customdata"]) for t in city["data"]
+                     if t["name"].startswith("cases-"))
+    assert 0 < shown < everywhere
+    types = {t["type"] for t in hp["data"]}
+    assert types <= {"scatter", "scattergl", "heatmap"}  # nothing that fetches a map style
+    frame = make_frame(cur, HP, NOW)
+    assert frame.extent is not None and memory["key"][-2] == list(frame.extent)
+
+
+def test_a_refresh_patches_one_colour_when_one_device_changes(world, cur) -> None:
+    conn, _grid = world
+    _figure, memory = map_figure.build(cur, HP, NOW)
+    cur.execute("SELECT d.device_id, s.status FROM devices d JOIN device_state s USING"
+                " (device_id) WHERE d.district_code = %s AND s.status = 'normal' LIMIT 1",
+                (HUANGPU,))
+    device, _status = cur.fetchone()
+    cur.execute("UPDATE device_state SET status = 'alarm' WHERE device_id = %s", (device,))
+    kept = Patch()
+    patch, whole = map_figure.refresh(cur, HP, NOW, memory, kept)
+    assert whole is None
+    ops = patch.to_plotly_json()["operations"]
+    assert len(ops) == 1 and ops[0]["location"][2:4] == ["marker", "color"]
+    assert ops[0]["params"]["value"] == 1
+    assert [op["location"][:3] for op in kept.to_plotly_json()["operations"]] == \
+        [["layers", "devices", "codes"]]
+
+
+def test_the_whole_screen_refresh_is_empty_when_nothing_changed(cur) -> None:
+    look = screen.Look("zh-CN")
+    first = screen.draw(cur, HP, NOW, look)
+    again = screen.refresh(cur, HP, NOW, look, first.memory)
+    assert again.map.to_plotly_json()["operations"] == []
+    assert again.trend is None and again.ticker is None and again.texts == {}
+    wider = screen.refresh(cur, HP, NOW, screen.Look("zh-CN", 2.0), first.memory)
+    assert isinstance(wider.map, dict)  # another screen size: drawn again, whole
+
+
+def test_drill_down_opens_a_street_of_ones_own_district_only(cur) -> None:
+    cur.execute("SELECT code FROM areas WHERE level = 'street' AND district_code = %s"
+                " ORDER BY code LIMIT 1", (HUANGPU,))
+    street = cur.fetchone()[0]
+    assert area_scope(cur, HP, street) == Scope("street", street)
+    assert area_scope(cur, JA, street) is None
+    assert area_scope(cur, HP, "999999999") is None
+    figure = next_level(cur, HP, street, NOW)
+    names = next(t for t in figure["data"] if t["name"] == "names")
+    assert names["customdata"] and all(code.startswith(street) for code in names["customdata"])
+    assert next_level(cur, JA, street, NOW) is None
+    district = next_level(cur, CITY, HUANGPU, NOW)
+    names = next(t for t in district["data"] if t["name"] == "names")
+    assert street in names["customdata"]
+
+
+def test_incidents_of_the_last_day_fill_the_density_of_their_district(cur) -> None:
+    figure, _memory = map_figure.build(cur, JA, NOW)
+    density = next(t for t in figure["data"] if t["type"] == "heatmap")
+    cur.execute("SELECT count(*) FROM incidents WHERE district_code = %s AND reported_at > %s",
+                (JINGAN, NOW - timedelta(hours=24)))
+    assert sum(map(sum, density["z"])) == cur.fetchone()[0]
