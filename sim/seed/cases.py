@@ -37,6 +37,7 @@ DUE_HOURS = {"info": 120, "minor": 72, "major": 24, "critical": 4}
 NOTES = {"extend": "需协调产权单位，申请延期", "return": "非本网格职责，退回重派",
          "reject": "重复反映，已合并处理", "handle": "已处置完毕，现场已恢复"}
 CLOSED_PER_OPEN = 2
+ESCALATED = "超时，由网格层级升级至社区层级"
 
 
 @dataclass(frozen=True)
@@ -95,31 +96,51 @@ def _plan(report: Report, state: str, moves: tuple[str, ...], cells: Cells, staf
     return Plan(report, state, moves, severity, report.reported_at, worker)
 
 
-def _case_row(plan: Plan, cells: Cells, times: list[datetime]) -> tuple:
+def _case_row(plan: Plan, cells: Cells, times: list[datetime], now: datetime) -> tuple:
     """The alerts row, in the INSERT's column order."""
     r, cell = plan.report, plan.report.cell
     finished = plan.state in ("closed", "rejected")
+    late = _late(plan, times, now)
     return (f"seed:{r.source_id}", "incident", f"{r.subcategory} · {cells.codes[cell][-6:]}",
-            r.category, plan.severity, plan.state, 1 + len(plan.moves), None, r.description,
+            r.category, plan.severity, plan.state, 1 + len(plan.moves) + late, None,
+            r.description,
             r.lon, r.lat, cells.codes[cell], cells.community[cell], cells.street[cell],
             cells.district[cell], plan.worker, plan.opened, times[-1] if times else plan.opened,
-            plan.opened + timedelta(hours=DUE_HOURS[plan.severity]),
-            times[-1] if finished else None,
+            _due(plan), times[-1] if finished else None,
             f"worker:{plan.worker}" if "handle" in plan.moves else None,
-            Json({"detail": {"source_id": r.source_id, "source": r.source}}))
+            Json({"detail": {"source_id": r.source_id, "source": r.source}}),
+            "community" if late else "grid")
 
 
 def _actor(move: str, plan: Plan) -> str:
     return f"worker:{plan.worker}" if move in ("accept", "handle", "return") else "operator"
 
 
-def _events(alert_id: int, plan: Plan, times: list[datetime]) -> list[tuple]:
+def _late(plan: Plan, times: list[datetime], now: datetime) -> bool:
+    """Did the case run past its due time (closed after it, or still open after it)?"""
+    finished = plan.state in ("closed", "rejected")
+    end = times[-1] if finished and times else now
+    return _due(plan) < end
+
+
+def _due(plan: Plan) -> datetime:
+    return plan.opened + timedelta(hours=DUE_HOURS[plan.severity])
+
+
+def _events(alert_id: int, plan: Plan, times: list[datetime], now: datetime) -> list[tuple]:
+    """The timeline; a case that ran late gets the SLA ticker's escalation at its due time,
+    as the real ticker would have written it."""
     rows = [(alert_id, plan.opened, "system", "open", None, "new", None)]
-    state = "new"
+    state, escalated = "new", not _late(plan, times, now)
     for move, at in zip(plan.moves, times, strict=True):
+        if not escalated and at > _due(plan):
+            rows.append((alert_id, _due(plan), "system", "escalate", state, state, ESCALATED))
+            escalated = True
         rows.append((alert_id, at, _actor(move, plan), move, state, TARGET[move],
                      NOTES.get(move)))
         state = TARGET[move]
+    if not escalated:
+        rows.append((alert_id, _due(plan), "system", "escalate", state, state, ESCALATED))
     return rows
 
 
@@ -132,12 +153,12 @@ def write(conn, cells: Cells, staff: Staff, reports: list[Report], rng: np.rando
             cur, "INSERT INTO alerts (fingerprint, kind, title, category, severity, state, "
                  "version, rule_id, description, lon, lat, grid_code, community_code, "
                  "street_code, district_code, assignee_worker_id, opened_at, last_seen_at, "
-                 "due_at, closed_at, handled_by, labels) VALUES %s RETURNING id",
-            [_case_row(plan, cells, times) for plan, times in timed],
+                 "due_at, closed_at, handled_by, labels, tier) VALUES %s RETURNING id",
+            [_case_row(plan, cells, times, now) for plan, times in timed],
             page_size=1000, fetch=True)
         events, sources = [], []
         for (alert_id,), (plan, times) in zip(ids, timed, strict=True):
-            events.extend(_events(alert_id, plan, times))
+            events.extend(_events(alert_id, plan, times, now))
             sources.append((alert_id, "incident",
                             f"{plan.report.source}:{plan.report.source_id}", plan.opened))
         execute_values(cur, "INSERT INTO alert_events (alert_id, at, actor, action, "
