@@ -62,12 +62,37 @@ def _write_users(cur, cells: Cells, password: str) -> dict[str, int]:
 
 
 def _write_units(cur, cells: Cells) -> None:
+    """A street's 网格工作站 answers for the street and its communities; a district's
+    城运中心 for the district."""
     streets = sorted(set(cells.street.tolist()))
+    districts = cells.districts()
+    units = ([(f"U{code}", f"网格工作站 {code}", "021-12345") for code in streets]
+             + [(f"U{code}", f"城运中心 {code}", "021-12345") for code in districts])
     execute_values(cur, "INSERT INTO units (unit_code, name, phone) VALUES %s "
-                        "ON CONFLICT DO NOTHING",
-                   [(f"U{code}", f"网格工作站 {code}", "021-12345") for code in streets])
+                        "ON CONFLICT DO NOTHING", units)
+    street_of = dict(zip(cells.community.tolist(), cells.street.tolist(), strict=True))
+    answers = ([(code, f"U{code}") for code in streets + districts]
+               + [(community, f"U{street}") for community, street in street_of.items()])
     execute_values(cur, "INSERT INTO unit_areas (area_code, unit_code) VALUES %s "
-                        "ON CONFLICT DO NOTHING", [(code, f"U{code}") for code in streets])
+                        "ON CONFLICT DO NOTHING", answers)
+
+
+def _tier_worker_rows(cells: Cells, rng: np.random.Generator) -> list[tuple]:
+    """Above the grid: a community-tier and a street-tier worker per street, a district-tier
+    one per district, so escalated cases have someone to go to."""
+    rows = []
+    for street in sorted(set(cells.street.tolist())):
+        cell = int(np.flatnonzero(cells.street == street)[0])
+        for tier in ("community", "street"):
+            rows.append((f"W{street}-{tier[0]}", names.name(rng), names.phone(rng), None,
+                         f"U{street}", float(cells.lon[cell]), float(cells.lat[cell]),
+                         Json(ALWAYS_ON_DUTY), tier, cells.district[cell]))
+    for district in cells.districts():
+        cell = int(np.flatnonzero(cells.district == district)[0])
+        rows.append((f"W{district}-d", names.name(rng), names.phone(rng), None, f"U{district}",
+                     float(cells.lon[cell]), float(cells.lat[cell]), Json(ALWAYS_ON_DUTY),
+                     "district", district))
+    return rows
 
 
 def _worker_rows(cells: Cells, rng: np.random.Generator) -> list[tuple]:
@@ -80,7 +105,7 @@ def _worker_rows(cells: Cells, rng: np.random.Generator) -> list[tuple]:
             rows.append((f"W{district}-{number:03d}", names.name(rng), names.phone(rng),
                          cells.codes[cell], f"U{cells.street[cell]}",
                          float(cells.lon[cell]), float(cells.lat[cell]), Json(ALWAYS_ON_DUTY),
-                         district))
+                         "grid", district))
     return rows
 
 
@@ -90,8 +115,8 @@ def write(conn, cells: Cells, rng: np.random.Generator, password: str) -> Staff:
         _write_units(cur, cells)
         rows = _worker_rows(cells, rng)
         execute_values(cur, "INSERT INTO workers (worker_id, name, phone, grid_code, unit_code,"
-                            " lon, lat, schedule) VALUES %s ON CONFLICT DO NOTHING",
-                       [row[:-1] for row in rows])
+                            " lon, lat, schedule, tier) VALUES %s ON CONFLICT DO NOTHING",
+                       [row[:-1] for row in rows + _tier_worker_rows(cells, rng)])
         first, second = pair(cells)
         linked = {"worker_hp": f"W{first}-000",
                   "worker_ja": f"W{second}-000" if second != first else f"W{first}-001"}
