@@ -46,6 +46,7 @@ from psycopg2 import sql  # noqa: E402
 from psycopg2.extras import Json, execute_values  # noqa: E402
 
 from cityops.settings import Settings  # noqa: E402
+from dashboard.wall.refresh_request import next_memory, refresh_body  # noqa: E402
 from store import db  # noqa: E402
 
 DISTRICTS = ["310101", "310106"]
@@ -218,18 +219,6 @@ def first_draws(base_url: str, cookie: str, loads: int) -> list[float]:
 
 # ---------------------------------------------------------------- refresh
 
-def refresh_body(memory: dict | None, tick: int) -> bytes:
-    from dashboard.pages.wall import OUTPUTS
-    outputs = [{"id": o.component_id, "property": o.component_property} for o in OUTPUTS]
-    output = ".." + "...".join(f"{o['id']}.{o['property']}" for o in outputs) + ".."
-    return json.dumps({
-        "output": output, "outputs": outputs, "changedPropIds": ["wall-tick.n_intervals"],
-        "inputs": [{"id": "wall-tick", "property": "n_intervals", "value": tick},
-                   {"id": "wall-width", "property": "data", "value": 1920}],
-        "state": [{"id": "wall-memory", "property": "data", "value": memory}],
-    }).encode()
-
-
 def post(base_url: str, cookie: str, body: bytes) -> tuple[float, bytes]:
     request = urllib.request.Request(
         f"{base_url}/_dash-update-component", data=body, method="POST",
@@ -237,26 +226,6 @@ def post(base_url: str, cookie: str, body: bytes) -> tuple[float, bytes]:
     started = time.perf_counter()
     answer = urllib.request.urlopen(request, timeout=30).read()
     return time.perf_counter() - started, answer
-
-
-def apply_patch(value, operations: list[dict]):
-    """The memory's Patch applied as the browser would (the memory only gets assignments)."""
-    for op in operations:
-        if op["operation"] != "Assign":
-            raise ValueError(f"unexpected memory operation {op['operation']}")
-        *path, last = op["location"]
-        target = value
-        for key in path:
-            target = target[key]
-        target[last] = op["params"]["value"]
-    return value
-
-
-def next_memory(memory: dict | None, answer: bytes) -> dict:
-    data = json.loads(answer)["response"]["wall-memory"]["data"]
-    if isinstance(data, dict) and data.get("__dash_patch_update"):
-        return apply_patch(memory, data["operations"])
-    return data
 
 
 def five_seconds_of_city(settings: Settings, rng: random.Random, grid, step: int) -> None:
