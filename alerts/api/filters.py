@@ -37,7 +37,8 @@ def _number(args: Mapping[str, str], name: str, default: int, low: int, high: in
     text = args.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    # isascii: "²" is a digit to str.isdigit but not to int(), which would raise.
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise BadQuery(f"{name} must be a whole number from {low} to {high}")
     return int(text)
 
@@ -51,11 +52,19 @@ def _flag(args: Mapping[str, str], name: str) -> bool | None:
     return text.lower() in ("true", "1")
 
 
+def _text(args: Mapping[str, str], name: str) -> str | None:
+    value = args.get(name) or None
+    if value is not None and "\x00" in value:
+        # PostgreSQL text cannot hold NUL; the driver would raise (a 500) instead of finding none.
+        raise BadQuery(f"{name} may not contain a NUL character")
+    return value
+
+
 def parse_filter(args: Mapping[str, str]) -> CaseFilter:
     return CaseFilter(state=_choice(args, "state", tuple(STATES)),
                       severity=_choice(args, "severity", SEVERITIES),
-                      category=args.get("category") or None,
-                      area=args.get("area") or None,
+                      category=_text(args, "category"),
+                      area=_text(args, "area"),
                       overdue=_flag(args, "overdue"),
                       page=_number(args, "page", 1, 1, 1_000_000),
                       per_page=_number(args, "per_page", 50, 1, MAX_PER_PAGE))

@@ -79,6 +79,8 @@ def list_users(conn) -> list[User]:
 
 def credentials(cur, username: str) -> tuple[User, str] | None:
     """The user and their stored hash, for checking a login; None when there is no such user."""
+    if "\x00" in username:
+        return None  # no name holds NUL (PostgreSQL text cannot); the driver would raise
     cur.execute(SELECT_LOGIN, (username,))
     row = cur.fetchone()
     return None if row is None else (User(*row[:6]), row[6])

@@ -1,0 +1,85 @@
+"""The expected access, written out as data: role × resource → allow or deny.
+
+This is the specification the matrix tests hold both servers to. It is written here on its
+own, not read from dashboard/access.py, so a change to the code's table that is not also a
+decision here fails the tests.
+"""
+
+from __future__ import annotations
+
+ALLOW, DENY = "allow", "deny"
+
+# "anonymous" is a request without a session cookie or bearer token.
+ROLES: tuple[str, ...] = ("anonymous", "operator", "manager", "leader", "worker", "admin")
+
+# The seeded account that stands for each role (sim/seed/people.py); None: no login.
+ACCOUNT_OF_ROLE: dict[str, str | None] = {
+    "anonymous": None, "operator": "operator", "manager": "manager_hp", "leader": "leader",
+    "worker": "worker_hp", "admin": "admin"}
+
+# Dashboard pages: who may open them. Admins run accounts, not cases; workers see their tasks.
+PAGES: dict[str, frozenset[str]] = {
+    "wall": frozenset({"operator", "manager", "leader", "admin"}),
+    "triage": frozenset({"operator", "manager", "leader"}),
+    "worker": frozenset({"worker"}),
+    "summary": frozenset({"operator", "manager", "leader"}),
+    "admin": frozenset({"admin"}),
+}
+
+# Downloads served outside Dash callbacks, and the page whose roles may fetch them.
+EXPORTS: dict[str, str] = {
+    "/export/summary": "summary",
+    "/export/admin/devices-template.csv": "admin",
+}
+
+# Every logged-in role may run Dash's page router and the page shell: what they then get
+# is the page's own layout or the refusal (checked by the page rows above).
+ROUTER_ROLES = frozenset(ROLES) - {"anonymous"}
+
+# HTTP API routes (method, OpenAPI path) open to anyone: they hold no city data.
+API_OPEN: frozenset[tuple[str, str]] = frozenset({
+    ("GET", "/healthz"), ("GET", "/api/v1/openapi.json"), ("POST", "/api/v1/login")})
+
+# The three cases the area rules are checked on (chosen in tests/access/cases.py):
+#   hp       a 黄浦 (310101) case assigned to worker_hp
+#   hp_other a 黄浦 case assigned to nobody or to another worker
+#   ja       a 静安 (310106) case assigned to worker_ja
+CASES: tuple[str, ...] = ("hp", "hp_other", "ja")
+
+# Account × case → allow (sees it, may try to move it) or deny (404 / "not found" / empty).
+AREA: dict[str, dict[str, str]] = {
+    "admin": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW},
+    "operator": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW},
+    "leader": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW},
+    "manager_hp": {"hp": ALLOW, "hp_other": ALLOW, "ja": DENY},
+    "manager_ja": {"hp": DENY, "hp_other": DENY, "ja": ALLOW},
+    "worker_hp": {"hp": ALLOW, "hp_other": DENY, "ja": DENY},
+    "worker_ja": {"hp": DENY, "hp_other": DENY, "ja": ALLOW},
+}
+
+# Which accounts each case-id resource is checked with: those whose role may use it at all
+# (the role rows above refuse the others before any case is read).
+AREA_RESOURCES: dict[str, tuple[str, ...]] = {
+    "dashboard triage detail": ("operator", "leader", "manager_hp", "manager_ja"),
+    "dashboard triage move": ("operator", "leader", "manager_hp", "manager_ja"),
+    "dashboard worker move": ("worker_hp", "worker_ja"),
+    "api GET /api/v1/cases/{case_id}": tuple(AREA),
+    "api POST /api/v1/cases/{case_id}/transitions": tuple(AREA),
+}
+
+
+def page_expected(role: str, page: str) -> str:
+    return ALLOW if role in PAGES[page] else DENY
+
+
+def callback_expected(role: str, page: str) -> str:
+    """`page` "" is the router / shell."""
+    if page == "":
+        return ALLOW if role in ROUTER_ROLES else DENY
+    return page_expected(role, page)
+
+
+def api_expected(role: str, method: str, path: str) -> str:
+    if (method, path) in API_OPEN:
+        return ALLOW
+    return DENY if role == "anonymous" else ALLOW
