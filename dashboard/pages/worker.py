@@ -175,9 +175,13 @@ def _pressed(_clicks, _refresh, notes, note_ids):
         return no_update, no_update, no_update, no_update  # a card was drawn, not pressed
     message, tone = "", "worker-message"
     if isinstance(trigger, dict) and trigger.get("type") == ACT:
+        try:
+            case_id, version = int(trigger["id"]), int(trigger["version"])
+        except (KeyError, TypeError, ValueError):
+            # Only a hand-made request gets here; it is refused like any unknown case.
+            return no_update, no_update, translate(lang, "worker.not_found"), "worker-message error"
         typed = {ids["id"]: text for ids, text in zip(note_ids, notes, strict=False)}
-        outcome = act(int(trigger["id"]), str(trigger["action"]), int(trigger["version"]),
-                      typed.get(trigger["id"]))
+        outcome = act(case_id, str(trigger["action"]), version, typed.get(trigger["id"]))
         values = dict(outcome.values)
         if "state" in values:
             values["state"] = _state_name(lang, values["state"])

@@ -85,3 +85,23 @@ def test_open_redirect_after_login_is_not_possible(dashboard_world) -> None:
                            data={"username": "operator", "password": dashboard_world.password,
                                  "next": "//evil.example/x"}, allow_redirects=False, timeout=10)
     assert answer.headers["Location"] == "/wall"
+
+
+def test_a_hand_made_worker_move_with_a_bad_case_id_is_refused_not_a_crash(dashboard_world) -> None:
+    session = _session(dashboard_world, "worker_hp")
+    button = {"action": "accept", "id": "1; DROP TABLE alerts", "type": "worker-act",
+              "version": 1}
+    key = json.dumps(button, separators=(",", ":"), sort_keys=True)
+    body = {"output": "..worker-list.children...worker-count.children..."
+                      "worker-message.children...worker-message.className..",
+            "outputs": [{"id": "worker-list", "property": "children"},
+                        {"id": "worker-count", "property": "children"},
+                        {"id": "worker-message", "property": "children"},
+                        {"id": "worker-message", "property": "className"}],
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}],
+                       {"id": "worker-refresh", "property": "n_clicks", "value": None}],
+            "state": [[], []], "changedPropIds": [f"{key}.n_clicks"]}
+    answer = session.post(f"{dashboard_world.url}/_dash-update-component", json=body,
+                          timeout=10)
+    assert answer.status_code == 200, answer.text[:300]
+    assert "任务不存在" in answer.text
