@@ -3,8 +3,11 @@ coordinates. Each failure is a BadMessage with a stable reason."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+import orjson
 
 from cityops.metric_catalogue import METRICS
 from ingest.errors import BadMessage
@@ -43,6 +46,7 @@ def check_readings(readings: Sequence[Reading], window: TimeWindow, now: datetim
 
 def check_incident(incident: Incident, window: TimeWindow, now: datetime) -> None:
     window.check(incident.reported_at, now, "reported_at")
+    _check_storable(incident.payload)
     if (incident.lon is None) != (incident.lat is None):
         raise BadMessage("bad_coordinates", "lon and lat come together or not at all")
     if incident.lon is not None and not (-180 <= incident.lon <= 180
@@ -50,3 +54,19 @@ def check_incident(incident: Incident, window: TimeWindow, now: datetime) -> Non
         raise BadMessage("bad_coordinates", f"({incident.lon}, {incident.lat}) is not on Earth")
     if incident.lon is None and not incident.address:
         raise BadMessage("no_location", "an incident needs coordinates or an address")
+
+
+# orjson writes NUL as \u0000; an even run of backslashes before it is escaped backslashes.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _check_storable(payload: dict) -> None:
+    """PostgreSQL's text and jsonb refuse NUL and lone UTF-16 surrogates ("\\ud800"), which
+    JSON may carry anywhere in the message: refused here, not by the database, where they
+    would fail the whole batch and stop the stream."""
+    try:
+        encoded = orjson.dumps(payload)  # refuses lone surrogates, in keys and values
+    except orjson.JSONEncodeError as exc:
+        raise BadMessage("bad_text", f"text PostgreSQL cannot store: {exc}") from None
+    if b"\\u0000" in encoded and _NUL_ESCAPE.search(encoded):
+        raise BadMessage("bad_text", "the message contains a NUL character")

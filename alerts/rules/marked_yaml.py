@@ -6,6 +6,7 @@ the line numbers so validation can say "rules.yaml:14: ..." instead of "somewher
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -49,6 +50,12 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:  # `? [a, b]` or `{[1]: 2}`: YAML allows it, a dict cannot hold it
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a mapping key must be a plain value, not {type(key).__name__}",
+                key_node.start_mark) from None
         if key in result:
             # PyYAML keeps the last value silently; a repeated key is almost always a slip.
             raise DuplicateKey(None, None, f"key {key!r} appears twice in one mapping",
@@ -69,6 +76,22 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+# PyYAML scans a run of flow openers ("[[[[...") in time that grows with its depth: 100 KB
+# of them take seconds, and the admin page checks pasted files of up to 1 MB. It would
+# refuse them anyway (nested too deeply), so they are refused before it starts.
+_DEEP_FLOW = re.compile(r"[\[{](?:\s*[\[{]){63}")
+
+
 def load(text: str) -> Any:
-    """Parse one YAML document; raises yaml.MarkedYAMLError (with a mark) on bad input."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    """Parse one YAML document; raises yaml.YAMLError on bad input (a MarkedYAMLError, with
+    its line, where PyYAML knows it)."""
+    if _DEEP_FLOW.search(text):
+        raise yaml.YAMLError("nested too deeply")
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply") from None
+    except (ValueError, OverflowError, TypeError, AttributeError) as exc:
+        # PyYAML builds values without checking them first: 2026-02-30, an integer of 5,000
+        # digits, `!!timestamp` on text that is no time (AttributeError inside PyYAML).
+        raise yaml.YAMLError(f"a value cannot be read: {exc}") from None

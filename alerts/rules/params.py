@@ -22,6 +22,9 @@ class Problem(ValueError):
 def number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Problem(f"expected a number, got {value!r}")
+    # NaN would compare false with every reading; an integer beyond float() cannot be read.
+    if not abs(value) <= 1e300:
+        raise Problem(f"expected a finite number, got {str(value)[:40]}")
     return float(value)
 
 
@@ -66,10 +69,11 @@ def _point(value: Any, line: int) -> tuple[float, float]:
     if not isinstance(value, list) or len(value) != 2 or isinstance(value[0], bool) \
             or not all(isinstance(v, int | float) for v in value):
         raise Problem(f"a point is [lon, lat], got {value!r}", line)
-    lon, lat = float(value[0]), float(value[1])
+    lon, lat = value  # compared before float(), which a huge integer would overflow
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise Problem(f"[{lon}, {lat}] is not a lon/lat pair on Earth", line)
-    return lon, lat
+        raise Problem(f"[{str(lon)[:20]}, {str(lat)[:20]}] is not a lon/lat pair on Earth",
+                      line)
+    return float(lon), float(lat)
 
 
 def zones(value: Any) -> tuple[tuple[str, tuple[tuple[float, float], ...]], ...]:

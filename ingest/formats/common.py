@@ -34,6 +34,8 @@ def json_body(value: bytes | None) -> object:
         return _EXPLAINER.decode(text)
     except json.JSONDecodeError as exc:
         raise BadMessage("malformed_json", str(exc)) from None
+    except ValueError as exc:  # an integer of more digits than int() will read (4,300)
+        raise BadMessage("bad_value", str(exc)[:120]) from None
     except RecursionError:
         raise BadMessage("malformed_json", "nested too deeply") from None
 
@@ -60,7 +62,9 @@ def timestamp(raw: object, field: str = "ts") -> datetime:
             ts = datetime.fromisoformat(raw.replace("Z", "+00:00"))
             if ts.tzinfo is None:
                 raise BadMessage("bad_timestamp", f"{field} has no time zone: {raw[:40]!r}")
-            return ts
+            # Python reads offsets up to 23:59:59.999999; PostgreSQL refuses beyond 15:59 or
+            # with seconds, and would then refuse the whole batch. UTC it is stored as anyway.
+            return ts.astimezone(UTC)
     except (ValueError, OverflowError, OSError) as exc:
         raise BadMessage("bad_timestamp", f"unreadable {field} {str(raw)[:40]!r}: {exc}") \
             from None
@@ -70,9 +74,13 @@ def timestamp(raw: object, field: str = "ts") -> datetime:
 def number(raw: object, what: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise BadMessage("bad_value", f"{what} must be a number, got {type(raw).__name__}")
-    if not math.isfinite(raw):
+    try:
+        value = float(raw)
+    except OverflowError:  # an integer beyond any float
+        raise BadMessage("bad_value", f"{what} is too large") from None
+    if not math.isfinite(value):
         raise BadMessage("bad_value", f"{what} must be finite")
-    return float(raw)
+    return value
 
 
 def device_id(raw: object) -> str:
