@@ -77,9 +77,11 @@ def run(settings: Settings, streams: tuple[str, ...] = STREAMS) -> int:
     for thread in threads:
         thread.start()
     log.info("ingest started", extra={"streams": list(streams), "group": settings.ingest_group})
+    ended_alone = False
     try:
         while not stop.requested and all(t.is_alive() for t in threads):
             stop.wait(0.5)
+        ended_alone = not stop.requested
     finally:
         stop.event.set()
         for thread in threads:
@@ -88,6 +90,11 @@ def run(settings: Settings, streams: tuple[str, ...] = STREAMS) -> int:
         endpoint.close()
     if not all(not t.is_alive() for t in threads):
         log.error("a stream did not stop in time")
+        return 1
+    if ended_alone:
+        # A stream thread ended on its own (it logged why): exit non-zero so a supervisor
+        # (systemd, compose, `ingest --processes`) restarts the process.
+        log.error("a stream stopped unexpectedly; exiting so ingest is restarted")
         return 1
     log.info("ingest stopped cleanly")
     return 0
