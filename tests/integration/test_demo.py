@@ -5,8 +5,10 @@ import socket
 import time
 
 import pytest
+import requests
 
 from geo.store import write_areas
+from sim.seed.people import DEMO_PASSWORD
 from store import db as store_db
 from tests.process import start_cli, wait_http
 
@@ -42,8 +44,12 @@ def test_demo_runs_and_stops_everything_it_started(demo_world, attempt: int) -> 
     before = simulated_rows(db)
     proc = start_cli(settings, "demo", "--rate", "400")
     try:
-        page = wait_http(f"http://127.0.0.1:{settings.dashboard_port}/", timeout=60, proc=proc)
-        assert b"<title>CityOps</title>" in page
+        url = f"http://127.0.0.1:{settings.dashboard_port}"
+        assert "登录".encode() in wait_http(f"{url}/", timeout=60, proc=proc)
+        # The demo's own accounts let an operator in, onto the wall screen.
+        wall = requests.post(f"{url}/login", data={"username": "operator",
+                                                   "password": DEMO_PASSWORD}, timeout=10)
+        assert wall.url.endswith("/wall") and "<title>CityOps</title>" in wall.text
         wait_http(f"http://127.0.0.1:{settings.ingest_metrics_port}/healthz", proc=proc)
         wait_http(f"http://127.0.0.1:{settings.alerts_metrics_port}/healthz", proc=proc)
         deadline = time.monotonic() + 60
@@ -55,6 +61,8 @@ def test_demo_runs_and_stops_everything_it_started(demo_world, attempt: int) -> 
         out, err = proc.communicate(timeout=40)
     assert proc.returncode == 0, err[-2000:]
     assert "cityops demo: stopped services" in out
+    if attempt == 1:
+        assert f"with the demo password {DEMO_PASSWORD}" in out
     assert port_closed(settings.dashboard_port)
     assert port_closed(settings.ingest_metrics_port)
     assert port_closed(settings.alerts_metrics_port)
