@@ -15,7 +15,7 @@ from sim.seed.grid import Cells
 # `cityops users add`.
 DEMO_PASSWORD = "cityops-demo-2026"
 
-ALWAYS_ON_DUTY = [{"days": "mon-sun", "from": "00:00", "to": "00:00"}]
+ALWAYS_ON_DUTY = [{"days": "mon-sun", "from": "00:00", "to": "24:00"}]
 
 
 @dataclass(frozen=True)
