@@ -14,6 +14,7 @@ import json
 # workers see only their own tasks.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "wall": frozenset({"operator", "manager", "leader", "admin"}),
+    "map": frozenset({"operator", "manager", "leader"}),
     "triage": frozenset({"operator", "manager", "leader"}),
     "worker": frozenset({"worker"}),
     "summary": frozenset({"operator", "manager", "leader"}),

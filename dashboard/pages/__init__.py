@@ -7,4 +7,4 @@
 
 from __future__ import annotations
 
-PAGE_MODULES: tuple[str, ...] = ("wall", "triage", "worker", "summary", "admin")
+PAGE_MODULES: tuple[str, ...] = ("wall", "map", "triage", "worker", "summary", "admin")

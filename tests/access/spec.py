@@ -20,6 +20,7 @@ ACCOUNT_OF_ROLE: dict[str, str | None] = {
 # Dashboard pages: who may open them. Admins run accounts, not cases; workers see their tasks.
 PAGES: dict[str, frozenset[str]] = {
     "wall": frozenset({"operator", "manager", "leader", "admin"}),
+    "map": frozenset({"operator", "manager", "leader"}),
     "triage": frozenset({"operator", "manager", "leader"}),
     "worker": frozenset({"worker"}),
     "summary": frozenset({"operator", "manager", "leader"}),
