@@ -101,7 +101,10 @@ def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reliability(args: argparse.Namespace, settings: Settings) -> int:
     from ops.testrun import run
-    return run(settings, ["-m", "reliability", "tests/reliability", *args.pytest_args])
+    # Every reliability test unless the caller names files or folders of their own.
+    named = [arg for arg in args.pytest_args if not arg.startswith("-")]
+    where = [] if named else ["tests/reliability"]
+    return run(settings, ["-m", "reliability", *where, *args.pytest_args])
 
 
 def build_parser() -> argparse.ArgumentParser:
