@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 from cityops.logs import setup_logging
-from cityops.settings import ConfigError, Settings
+from cityops.settings import REPO_ROOT, ConfigError, Settings
 from ops.system import StackError
 
 log = logging.getLogger("cityops")
@@ -102,7 +102,8 @@ def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_reliability(args: argparse.Namespace, settings: Settings) -> int:
     from ops.testrun import run
     # Every reliability test unless the caller names files or folders of their own.
-    named = [arg for arg in args.pytest_args if not arg.startswith("-")]
+    named = [arg for arg in args.pytest_args
+             if not arg.startswith("-") and (REPO_ROOT / arg.split("::")[0]).exists()]
     where = [] if named else ["tests/reliability"]
     return run(settings, ["-m", "reliability", *where, *args.pytest_args])
 
