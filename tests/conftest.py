@@ -7,10 +7,7 @@ them at the end, so runs never see each other's data.
 
 from __future__ import annotations
 
-import signal
 import socket
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -20,7 +17,7 @@ import pytest
 from psycopg2 import sql
 
 from cityops import kafka_client
-from cityops.settings import REPO_ROOT, Settings
+from cityops.settings import Settings
 from cityops.topics import delete_topics, ensure_topics, topic_specs
 from ops import stack
 from store import db as store_db
@@ -160,26 +157,16 @@ class DashboardWorld:
 def dashboard_world(isolated, small_city_areas, tmp_path_factory) -> Iterator[DashboardWorld]:
     from geo import store as geo_store
     from sim.seed import seed_city
-    from tests.process import cli_env, wait_http
+    from tests.process import serving
     run = isolated("dashboard")
     conn = store_db.connect(run.database_url)
     geo_store.write_areas(conn, small_city_areas)
     report = seed_city(conn, devices_count=2000, open_cases=200, incidents_24h=3000)
     conn.close()
-    # A log file, not a pipe: a busy server would block on a full pipe nobody reads.
-    log = (tmp_path_factory.mktemp("dashboard") / "dashboard.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "cityops", "dashboard"], cwd=REPO_ROOT,
-                            env=cli_env(run, CITYOPS_DASHBOARD_REFRESH_MS="2000"),
-                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{run.dashboard_port}"
-    wait_http(f"{url}/healthz", proc=proc)
-    yield DashboardWorld(run, report, url)
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(run, tmp_path_factory.mktemp("dashboard") / "dashboard.log", "dashboard",
+                 health_url=f"{url}/healthz", CITYOPS_DASHBOARD_REFRESH_MS="2000"):
+        yield DashboardWorld(run, report, url)
 
 
 @pytest.fixture

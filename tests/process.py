@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from cityops.settings import REPO_ROOT, Settings
 
@@ -48,3 +52,24 @@ def wait_http(url: str, timeout: float = 30, proc: subprocess.Popen | None = Non
             last = exc
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer within {timeout}s: {last}")
+
+
+@contextmanager
+def serving(settings: Settings, log_path: Path, *args: str, health_url: str | None = None,
+            **overrides: str) -> Iterator[subprocess.Popen]:
+    """A long-running `cityops <args>` writing to a log file (a pipe nobody reads would
+    block a busy server), ready once `health_url` answers; SIGTERM at the end."""
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "cityops", *args], cwd=REPO_ROOT,
+                                env=cli_env(settings, **overrides), stdout=log,
+                                stderr=subprocess.STDOUT)
+        try:
+            if health_url:
+                wait_http(health_url, proc=proc)
+            yield proc
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()

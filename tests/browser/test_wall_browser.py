@@ -4,11 +4,7 @@ changes by Patch; screenshots at 1920x1080 and 3840x2160 go to docs/screenshots/
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,11 +22,10 @@ from tests.browser.harness import (
     wait_until,
 )
 from tests.dashboard.wall_world import HUANGPU, add_case, populate
-from tests.process import cli_env, wait_http
+from tests.process import serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "wall-test-password"
 
 
@@ -47,19 +42,10 @@ def site(isolated, small_city_areas, tmp_path_factory):
     add_user(conn, "wall_operator", PASSWORD, "operator", "310000", "值班员")
     add_user(conn, "wall_manager_hp", PASSWORD, "manager", HUANGPU, "黄浦区网格长")
     conn.close()
-    log = (tmp_path_factory.mktemp("wall") / "dashboard.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "cityops", "dashboard"], cwd=REPO_ROOT,
-                            env=cli_env(settings, CITYOPS_DASHBOARD_REFRESH_MS="1500"),
-                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{settings.dashboard_port}"
-    wait_http(f"{url}/healthz", proc=proc)
-    yield Site(url, settings.database_url, cells)
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(settings, tmp_path_factory.mktemp("wall") / "dashboard.log", "dashboard",
+                 health_url=f"{url}/healthz", CITYOPS_DASHBOARD_REFRESH_MS="1500"):
+        yield Site(url, settings.database_url, cells)
 
 
 def open_wall(site: Site, username: str, width: int = 1920, height: int = 1080):
