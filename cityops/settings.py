@@ -124,6 +124,10 @@ class Settings:
     # Services
     dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
     dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)
+    dashboard_workers: int = _setting(
+        "CITYOPS_DASHBOARD_WORKERS", 2,
+        "dashboard HTTP worker processes (one per core: a refresh is Python that holds the GIL)",
+        _int)
     dashboard_secure_cookies: bool = _setting(
         "CITYOPS_DASHBOARD_SECURE_COOKIES", False,
         "mark session cookies Secure (set true when the dashboard is served over HTTPS)", _flag)

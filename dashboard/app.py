@@ -11,6 +11,7 @@ from dash import Dash
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
 from alerts.api import database
+from alerts.api.login_failures import SharedLoginLimiter
 from alerts.api.ratelimit import LoginLimiter
 from dashboard import guard, login
 from dashboard.context import PageContext
@@ -47,7 +48,8 @@ def _operations(server: flask.Flask) -> None:
         return response
 
 
-def create_app(context: PageContext, *, limiter: LoginLimiter | None = None,
+def create_app(context: PageContext, *,
+               limiter: LoginLimiter | SharedLoginLimiter | None = None,
                pool_size: int = 8) -> Dash:
     settings = context.settings
     app = Dash(__name__, title="CityOps", update_title=None, serve_locally=True,
@@ -57,7 +59,8 @@ def create_app(context: PageContext, *, limiter: LoginLimiter | None = None,
     server.config.update({
         DEFAULT_LANGUAGE_KEY: settings.language,
         login.SESSION_SECONDS_KEY: SESSION_SECONDS,
-        login.LIMITER_KEY: limiter or LoginLimiter(),
+        # The lock lives in the database: several worker processes answer logins.
+        login.LIMITER_KEY: limiter or SharedLoginLimiter(),
         login.SECURE_KEY: settings.dashboard_secure_cookies,
     })
     database.install(server, settings.database_url, pool_size)
