@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg2
 from kafka import ConsumerRebalanceListener, OffsetAndMetadata, TopicPartition
+from kafka.errors import KafkaError
 
 from alerts import engine_store
 from alerts.engine_decode import Decoder, Skipped
@@ -139,8 +140,14 @@ class AlertEngine:
         self.metrics.save_seconds.observe(time.monotonic() - started)
         self.offsets = offsets
         if self.dirty:
-            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
-                                  for tp, off in self.dirty.items()})
+            try:
+                self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
+                                      for tp, off in self.dirty.items()})
+            except KafkaError as exc:
+                # The database's offsets are the ones the engine resumes from; Kafka's
+                # only show the group's progress, so a commit the broker refused (it was
+                # away, or the group moved on) must not stop the engine.
+                log.warning("offsets not committed to Kafka", extra={"error": str(exc)[:200]})
         self.dirty = {}
         self.last_save = self.clock()
 
@@ -191,7 +198,13 @@ class AlertEngine:
         self.start()
         try:
             while not stop.is_set():
-                self.step()
+                try:
+                    self.step()
+                except KafkaError as exc:
+                    # The broker is away (kafka-python's poll raises then): what was saved
+                    # is saved with its offsets; wait and poll again.
+                    log.warning("Kafka unavailable; retrying", extra={"error": str(exc)[:200]})
+                    stop.wait(1.0)
             self.save([])
         finally:
             self.consumer.close(autocommit=False)

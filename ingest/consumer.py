@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka.errors import KafkaError
 
 from cityops.settings import ConfigError
 from ingest.batch import Batch
@@ -127,8 +128,14 @@ class StreamConsumer:
         future, batch, started = self.in_flight
         future.result()  # re-raises anything the writer could not retry
         self.in_flight = None
-        self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
-                              for tp, off in batch.offsets.items()})
+        try:
+            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
+                                  for tp, off in batch.offsets.items()})
+        except KafkaError as exc:
+            # The rows are stored: a later commit covers these offsets, or the partition's
+            # next owner writes them again, idempotently. Nothing is lost either way.
+            log.warning("offsets not committed", extra={"stream": self.stream,
+                                                        "error": str(exc)[:200]})
         self.metrics.batch_seconds.labels(self.stream).observe(time.monotonic() - started)
         self.metrics.batch_rows.labels(self.stream).observe(len(batch.rows))
 
@@ -168,15 +175,14 @@ class StreamConsumer:
     def run(self, stop: threading.Event) -> None:
         try:
             while not stop.is_set():
-                polled = self.consumer.poll(timeout_ms=200, max_records=self.batch_rows)
-                for tp, records in polled.items():
-                    for record in records:
-                        self.handle(record, tp)
-                if self.batch.ready():
-                    self.flush(wait=False)
-                self.update_lag()
-                if self.upkeep is not None:
-                    self.upkeep.tick()
+                try:
+                    self._round()
+                except KafkaError as exc:
+                    # The broker is away (kafka-python's poll raises then); the batch is
+                    # kept. Wait and go on, so ingest recovers by itself.
+                    log.warning("Kafka unavailable; retrying",
+                                extra={"stream": self.stream, "error": str(exc)[:200]})
+                    stop.wait(1.0)
             self.flush()
         finally:
             # Closing leaves the group, which may call the revoke listener, which writes:
@@ -186,6 +192,21 @@ class StreamConsumer:
             if self.upkeep is not None:
                 self.upkeep.close()
             _close_quietly(self.writer.conn)
+
+    def _round(self) -> None:
+        polled = self.consumer.poll(timeout_ms=200, max_records=self.batch_rows)
+        for tp, records in polled.items():
+            for record in records:
+                self.handle(record, tp)
+        if self.batch.ready():
+            self.flush(wait=False)
+        elif self.in_flight is not None and self.in_flight[0].done():
+            # A quiet stream: commit the stored batch now, not when the next one comes,
+            # or the group's committed offsets stay a batch behind.
+            self._finish_write()
+        self.update_lag()
+        if self.upkeep is not None:
+            self.upkeep.tick()
 
 
 def _close_quietly(conn) -> None:
