@@ -23,6 +23,12 @@ FORGET_OLD = "DELETE FROM login_failures WHERE at < now() - make_interval(secs =
 FORGET_PAIR = "DELETE FROM login_failures WHERE username = %s AND address = %s"
 
 
+def _name(username: str) -> str:
+    """The lock's key: case-folded; a NUL (PostgreSQL text cannot hold one) stands as U+FFFD,
+    so a name with one is locked like any other rather than crashing the login."""
+    return username.casefold().replace("\x00", "\ufffd")
+
+
 class SharedLoginLimiter:
     def __init__(self, max_failures: int = 5, window_seconds: float = 300.0) -> None:
         self.max_failures = max_failures
@@ -31,7 +37,7 @@ class SharedLoginLimiter:
     def retry_after(self, username: str, address: str) -> float:
         """Seconds until this pair may try again; 0 when it may try now."""
         with connection().cursor() as cur:
-            cur.execute(RECENT, {"name": username.casefold(), "address": address,
+            cur.execute(RECENT, {"name": _name(username), "address": address,
                                  "window": self.window})
             count, seconds = cur.fetchone()
         if count < self.max_failures:
@@ -42,9 +48,9 @@ class SharedLoginLimiter:
         conn = connection()
         with conn.cursor() as cur:
             cur.execute(FORGET_OLD, (self.window,))
-            cur.execute(ADD, (username.casefold(), address))
+            cur.execute(ADD, (_name(username), address))
         conn.commit()
 
     def succeeded(self, username: str, address: str) -> None:
         with connection().cursor() as cur:
-            cur.execute(FORGET_PAIR, (username.casefold(), address))
+            cur.execute(FORGET_PAIR, (_name(username), address))

@@ -144,6 +144,24 @@ def _metric(port: int, name: str) -> float:
                if line.startswith(name + "{") or line.startswith(name + " "))
 
 
+def _wait_for_partitions(port: int, partitions: int, proc: subprocess.Popen) -> None:
+    """Ingest holds every partition (one lag gauge each) before the stream starts; a topic
+    created a moment ago may need a metadata refresh and a rebalance first."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"ingest exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+                text = answer.read().decode()
+            if text.count("cityops_ingest_consumer_lag{") >= partitions:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"ingest did not get the topic's {partitions} partitions in 90 s")
+
+
 @dataclass
 class Soak:
     samples: list[tuple[float, float, float, float]] = field(default_factory=list)
@@ -168,6 +186,7 @@ def ingest_soak(settings: Settings, logs: Path, *, seconds: float, messages_per_
     the samples and the lag once the simulator has stopped and ingest caught up."""
     port = settings.ingest_metrics_port
     ingest = start(settings, logs / "ingest.log", "ingest", "--stream", "readings")
+    _wait_for_partitions(port, settings.topic_partitions, ingest)
     soak = Soak()
     sim = start(settings, logs / "sim.log", "sim", "--devices", str(devices), "--rate",
                 str(messages_per_s), "--malformed", "0", "--duration", str(seconds))
