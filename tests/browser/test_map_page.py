@@ -43,7 +43,11 @@ def _layer_box(driver, layer: str):
 
 
 def _trail(driver) -> list[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#map-trail .map-crumb")]
+    # Read in one script: the trail is redrawn by callbacks, and an element found first
+    # and read later may be gone by then (a stale element).
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#map-trail .map-crumb'))"
+        ".map(e => e.innerText.trim());")
 
 
 @pytest.fixture
