@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from alerts.cases import Connection, record_event
 from alerts.errors import CaseNotFound, Conflict, Refused
+from alerts.escalation.case_rows import ESCALATE
 from alerts.escalation.notify import Notice, prepare, send
 from alerts.sla import STAGE_OF
 from alerts.states import OPEN, label
@@ -27,11 +28,6 @@ ESCALATORS: frozenset[str] = frozenset({"manager", "leader"})
 
 LOCK = "SELECT state, version, tier FROM alerts WHERE id = %s FOR UPDATE"
 
-RAISE_TIER = """
-UPDATE alerts SET tier = %(tier)s, version = version + 1
-WHERE id = %(id)s AND version = %(version)s
-RETURNING version
-"""
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,7 @@ def escalate(conn: Connection, alert_id: int, actor: str, role: str, expected_ve
         if why_not:
             raise Refused(alert_id, ACTION, why_not)
         to_tier = next_tier(tier)
-        cur.execute(RAISE_TIER, {"tier": to_tier, "id": alert_id, "version": version})
+        cur.execute(ESCALATE, {"tier": to_tier, "id": alert_id, "version": version})
         new_version = cur.fetchone()[0]  # the row lock guarantees the match
         notice = prepare(cur, alert_id, tier, STAGE_OF.get(state), actor, at)
         event_id = record_event(cur, alert_id, actor, ACTION, state, None, note.strip(), {
