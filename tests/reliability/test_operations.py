@@ -68,7 +68,10 @@ def measure_growth(url: str, count: int, interval_s: int) -> dict[str, float]:
         found = features.current(conn)
         before = sizes(conn)
         span = timedelta(seconds=interval_s * count // (len(METRICS) * DEVICES))
-        start = (datetime.now(UTC) - span - timedelta(minutes=5)).replace(microsecond=0)
+        # Start on the hour: a span that straddles an hour boundary doubles the 1-hour
+        # rollup's rows, and the figure would depend on the time of day the test runs.
+        start = (datetime.now(UTC) - span - timedelta(hours=1)).replace(
+            minute=0, second=0, microsecond=0)
         writer = ReadingWriter(conn, found)
         written = sum(writer.write(batch) for batch in readings(count, interval_s, start))
         writer.finish()
