@@ -68,8 +68,12 @@ def run(settings: Settings, rate: float) -> int:
         url = f"http://{settings.dashboard_host}:{settings.dashboard_port}/"
         print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
         while not stop.requested:
-            if any(child.poll() is not None for child in children):
-                print("cityops demo: a service exited; stopping the demo", file=sys.stderr)
+            ended = [child for child in children if child.poll() is not None]
+            if ended:
+                names = ", ".join(f"{' '.join(child.args[3:])} (exit {child.returncode})"
+                                  for child in ended)
+                print(f"cityops demo: a service exited: {names}; stopping the demo",
+                      file=sys.stderr)
                 return 1
             time.sleep(0.5)
         return 0
