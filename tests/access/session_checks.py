@@ -68,7 +68,8 @@ def works(servers: Servers, token: str) -> bool:
 
 def rate_limit(servers: Servers, conn) -> tuple[list[str], int]:
     """5 wrong passwords for one name from one address → the 6th try (even the right
-    password) is 429 with the lock message; another name from the same address still logs in."""
+    password) is 429 with the lock message; another name from the same address, and the same
+    name from another address, still log in."""
     locked, other = new_user(conn), new_user(conn)
     problems = []
     for attempt in range(5):
@@ -86,7 +87,23 @@ def rate_limit(servers: Servers, conn) -> tuple[list[str], int]:
     # Case does not dodge the lock (the limiter folds the name's case).
     if login(servers, locked.upper()).status_code != 429:
         problems.append("the same name in capitals was not locked")
-    return problems, 9
+    # The lock holds a (name, address) pair, so that nobody can lock a colleague out from
+    # elsewhere: the same name with the right password from a second address gets in.
+    if login(servers, locked, session=from_address("127.0.0.2")).status_code != 302:
+        problems.append("the name was locked from a second address too")
+    return problems, 10
+
+
+def from_address(source: str) -> requests.Session:
+    """A session whose connections leave from `source` (any 127/8 address is this machine)."""
+    class SourceAdapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (source, 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.mount("http://", SourceAdapter())
+    return session
 
 
 def expiry(servers: Servers, conn) -> tuple[list[str], int]:

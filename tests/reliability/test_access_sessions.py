@@ -14,7 +14,8 @@ from tests.access.servers import running
 pytestmark = [pytest.mark.reliability, pytest.mark.integration]
 
 ROUNDS = 3
-CHECKS = {"login rate limit (5 wrong → 429, other names unaffected)": session_checks.rate_limit,
+CHECKS = {"login rate limit (5 wrong → 429; other names, other addresses unaffected)":
+              session_checks.rate_limit,
           "session expiry (expired token → /login, 401)": session_checks.expiry,
           "session lifetime (cookie Max-Age = token expiry)": session_checks.lifetime,
           "logout revokes the token": session_checks.logout,
