@@ -28,11 +28,32 @@ def start(settings: Settings, log: Path, *args: str, **env: str) -> subprocess.P
                             env=cli_env(settings, **env), stdout=out, stderr=subprocess.STDOUT)
 
 
-def rss_mb(pid: int) -> float:
+def _own_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-    return float("nan")
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        listed = (task / "children").read_text().split()
+        found.extend(int(child) for child in listed)
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants (a gunicorn master and its workers)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += _own_rss_mb(current)
+            pending.extend(_children(current))
+        except FileNotFoundError:  # it exited while we looked
+            continue
+    return total
 
 
 def quantile(values: list[float], q: float) -> float:
