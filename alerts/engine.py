@@ -27,6 +27,8 @@ from alerts.engine_metrics import EngineMetrics
 from alerts.evaluate import Evaluator, Signal
 from alerts.grouping.reports import report_signal
 from alerts.rules import RuleSet, reload
+from cityops import kafka_client
+from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
 from ingest.errors import BadMessage
 
@@ -38,7 +40,15 @@ class _Rebalance(ConsumerRebalanceListener):
         self.engine = engine
 
     def on_partitions_revoked(self, revoked) -> None:
-        self.engine.save([])  # what we evaluated belongs with these partitions' offsets
+        # What we evaluated belongs with these partitions' offsets. kafka-python 3 calls
+        # this on its IO thread, where a blocking Kafka commit raises, so the commit is sent
+        # without waiting; the offsets that count are saved in the database either way.
+        self.engine.save([], wait_for_commit=False)
+        for tp in revoked:
+            try:
+                self.engine.metrics.lag.remove(tp.topic, str(tp.partition))
+            except KeyError:
+                pass  # never measured: nothing to forget
 
     def on_partitions_assigned(self, assigned) -> None:
         self.engine.resume_at_saved_offsets(assigned)
@@ -63,7 +73,7 @@ class AlertEngine:
         self.max_records = max_records
         self.offsets: dict[str, int] = {}   # "topic:partition" -> next offset to read
         self.dirty: dict[TopicPartition, int] = {}
-        self.last_save = self.last_tick = 0.0
+        self.last_save = self.last_tick = self.last_lag = 0.0
         self.last_loop = time.monotonic()
         self.stop = threading.Event()
         self.reload_from: Path | None = None
@@ -78,7 +88,7 @@ class AlertEngine:
             self.offsets = dict(saved[1])
             log.info("evaluator state restored", extra={"group": self.group,
                                                         "partitions": len(self.offsets)})
-        self.consumer.subscribe(sorted(self.streams), listener=_Rebalance(self))
+        kafka_client.subscribe(self.consumer, sorted(self.streams), listener=_Rebalance(self))
 
     def resume_at_saved_offsets(self, assigned) -> None:
         for tp in assigned:
@@ -107,6 +117,17 @@ class AlertEngine:
             self.save(signals)
         if self.reload_from is not None:
             self._reload()
+        self.update_lag()
+
+    def update_lag(self) -> None:
+        if time.monotonic() - self.last_lag < 5:
+            return
+        self.last_lag = time.monotonic()
+        read = {tp: offset for tp in self.consumer.assignment()
+                if (offset := self.dirty.get(tp, self.offsets.get(f"{tp.topic}:{tp.partition}")))
+                is not None}
+        for tp, lag in partition_lags(self.consumer, read).items():
+            self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
 
     def evaluate(self, topic: str, record) -> list[Signal]:
         stream = self.streams[topic]
@@ -129,7 +150,7 @@ class AlertEngine:
             self.metrics.ignored.labels(stream, "internal_error").inc()
         return []
 
-    def save(self, signals: list[Signal]) -> None:
+    def save(self, signals: list[Signal], wait_for_commit: bool = True) -> None:
         """Cases, snapshot and offsets in one transaction; then the Kafka commit."""
         for sig in signals:
             self.metrics.signals.labels(sig.action).inc()
@@ -140,9 +161,9 @@ class AlertEngine:
         self.metrics.save_seconds.observe(time.monotonic() - started)
         self.offsets = offsets
         if self.dirty:
+            commit = self.consumer.commit if wait_for_commit else self.consumer.commit_async
             try:
-                self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
-                                      for tp, off in self.dirty.items()})
+                commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in self.dirty.items()})
             except KafkaError as exc:
                 # The database's offsets are the ones the engine resumes from; Kafka's
                 # only show the group's progress, so a commit the broker refused (it was

@@ -23,5 +23,7 @@ class EngineMetrics:
                                       buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5),
                                       registry=r)
         self.rules = Gauge("cityops_alerts_rules", "rules in use", registry=r)
+        self.lag = Gauge("cityops_alerts_consumer_lag", "messages not yet evaluated",
+                         ["topic", "partition"], registry=r)
         self.db_errors = Counter("cityops_alerts_db_errors_total",
                                  "database failures (saves retried)", registry=r)

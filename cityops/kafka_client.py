@@ -78,5 +78,20 @@ def consumer(settings: Settings, group: str, topics: list[str], **options: objec
     except KafkaError:
         raise _unreachable(settings) from None
     if topics:
-        client.subscribe(topics)
+        subscribe(client, topics)
     return client
+
+
+def subscribe(client, topics: list[str], listener=None) -> None:
+    """Subscribe once the client knows the topics' partitions.
+
+    A member that joins its group before its metadata names a topic is assigned none of
+    it, and kafka-python 3.0.12 was seen to stay so (ingest idled 90 s beside a topic
+    created a moment before); fetching the topics' metadata first closes that window.
+    """
+    for topic in topics:
+        client.partitions_for_topic(topic)
+    if listener is None:
+        client.subscribe(topics)
+    else:
+        client.subscribe(topics, listener=listener)

@@ -64,9 +64,10 @@ class LibrdkafkaConsumer:
         return batch
 
     def commit(self, offsets: dict) -> None:
-        self.client.commit(offsets=[confluent_kafka.TopicPartition(tp.topic, tp.partition,
-                                                                   meta.offset)
-                                    for tp, meta in offsets.items()], asynchronous=False)
+        self.client.commit(offsets=_offsets(offsets), asynchronous=False)
+
+    def commit_async(self, offsets: dict) -> None:
+        self.client.commit(offsets=_offsets(offsets), asynchronous=True)
 
     def assignment(self) -> set[TopicPartition]:
         return {_ours(p) for p in self.client.assignment()}
@@ -76,12 +77,26 @@ class LibrdkafkaConsumer:
         return {tp: max(self.client.get_watermark_offsets(_theirs(tp), cached=True)[1], 0)
                 for tp in partitions}
 
+    def partitions_for_topic(self, topic: str) -> set[int]:
+        found = self.client.list_topics(topic, timeout=10).topics.get(topic)
+        return set(found.partitions) if found is not None and found.partitions else set()
+
+    def highwater(self, tp: TopicPartition) -> int | None:
+        """The high watermark the last fetch brought back; None before the first."""
+        high = self.client.get_watermark_offsets(_theirs(tp), cached=True)[1]
+        return high if high >= 0 else None
+
     def position(self, tp: TopicPartition) -> int:
         (found,) = self.client.position([_theirs(tp)])
         return max(found.offset, 0)
 
     def close(self, autocommit: bool = False) -> None:
         self.client.close()  # auto-commit is off, so closing commits nothing
+
+
+def _offsets(offsets: dict) -> list[confluent_kafka.TopicPartition]:
+    return [confluent_kafka.TopicPartition(tp.topic, tp.partition, meta.offset)
+            for tp, meta in offsets.items()]
 
 
 def _ours(p: confluent_kafka.TopicPartition) -> TopicPartition:

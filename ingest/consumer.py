@@ -18,6 +18,8 @@ import psycopg2
 from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
+from cityops import kafka_client
+from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
 from ingest.batch import Batch
 from ingest.dead_letter import DeadLetters
@@ -34,8 +36,17 @@ class _Rebalance(ConsumerRebalanceListener):
         self.loop = loop
 
     def on_partitions_revoked(self, revoked) -> None:
-        self.loop.flush()  # store and commit what we hold while the partitions are ours
+        # Store and commit what we hold while the partitions are ours. kafka-python 3 calls
+        # this on its IO thread, where a blocking commit raises: the commit is sent
+        # without waiting. Should it not arrive, the next owner stores those rows again,
+        # which changes nothing (writes are idempotent).
+        self.loop.in_rebalance = True
+        try:
+            self.loop.flush()
+        finally:
+            self.loop.in_rebalance = False
         for tp in revoked:
+            self.loop.next_offsets.pop(tp, None)
             try:
                 self.loop.metrics.lag.remove(tp.topic, str(tp.partition))
             except KeyError:
@@ -62,19 +73,22 @@ class StreamConsumer:
         self.upkeep = upkeep
         self.batch = self._new_batch()
         self.last_lag = 0.0
+        self.next_offsets: dict[TopicPartition, int] = {}  # what was handled, for the lag
         self.consumed = metrics.messages.labels(stream)  # looked up once, not per message
         self.writer_thread = ThreadPoolExecutor(max_workers=1,
                                                 thread_name_prefix=f"write-{stream}")
         self.in_flight: tuple | None = None
+        self.in_rebalance = False
 
     def subscribe(self, topic: str) -> None:
-        self.consumer.subscribe([topic], listener=_Rebalance(self))
+        kafka_client.subscribe(self.consumer, [topic], listener=_Rebalance(self))
 
     def _new_batch(self) -> Batch:
         return Batch(self.batch_rows, self.batch_seconds)
 
     def handle(self, record, tp: TopicPartition) -> None:
         self.consumed.inc()
+        self.next_offsets[tp] = record.offset + 1
         try:
             rows = self._steps_with_retry(record)
         except BadMessage as bad:
@@ -128,9 +142,9 @@ class StreamConsumer:
         future, batch, started = self.in_flight
         future.result()  # re-raises anything the writer could not retry
         self.in_flight = None
+        commit = self.consumer.commit_async if self.in_rebalance else self.consumer.commit
         try:
-            self.consumer.commit({tp: OffsetAndMetadata(off, "", -1)
-                                  for tp, off in batch.offsets.items()})
+            commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in batch.offsets.items()})
         except KafkaError as exc:
             # The rows are stored: a later commit covers these offsets, or the partition's
             # next owner writes them again, idempotently. Nothing is lost either way.
@@ -164,12 +178,7 @@ class StreamConsumer:
         if time.monotonic() - self.last_lag < 5:
             return
         self.last_lag = time.monotonic()
-        assigned = self.consumer.assignment()
-        if not assigned:
-            return
-        ends = self.consumer.end_offsets(list(assigned))
-        for tp in assigned:
-            lag = max(0, ends.get(tp, 0) - self.consumer.position(tp))
+        for tp, lag in partition_lags(self.consumer, self.next_offsets).items():
             self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
 
     def run(self, stop: threading.Event) -> None:

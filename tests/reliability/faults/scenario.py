@@ -120,7 +120,7 @@ def _recovery(world: World, load: Load, lag: checks.Lag, back: float,
 
 def _settle(world: World, lag: checks.Lag, timeout: float) -> dict:
     """After the load: both groups at zero lag, the engine's saved offsets at the end, and
-    ingest's own /metrics gauge at zero (it refreshes every 5 s)."""
+    ingest's and the engine's own /metrics gauges at zero (they refresh every 5 s)."""
     deadline = time.monotonic() + timeout
     figures: dict = {}
     while time.monotonic() < deadline:
@@ -128,7 +128,9 @@ def _settle(world: World, lag: checks.Lag, timeout: float) -> dict:
                    "engine_lag_after": _or_none(lambda: checks.engine_state_lag(
                        world.settings, lag)),
                    "ingest_metric_lag": _or_none(lambda: checks.metric_sum(
-                       world.port("ingest"), "cityops_ingest_consumer_lag"))}
+                       world.port("ingest"), "cityops_ingest_consumer_lag")),
+                   "alerts_metric_lag": _or_none(lambda: checks.metric_sum(
+                       world.port("alerts"), "cityops_alerts_consumer_lag"))}
         if all(v == 0 for v in figures.values()):
             break
         time.sleep(1)
@@ -157,7 +159,7 @@ def passed(figures: dict) -> list[str]:
             broken.append(f"{key}={figures[key]}")
     if not figures["breaches"] or not figures["holds_at_fault"]:
         broken.append("the scenario exercised no case or no pending hold")
-    for key in ("lag_after", "engine_lag_after", "ingest_metric_lag"):
+    for key in ("lag_after", "engine_lag_after", "ingest_metric_lag", "alerts_metric_lag"):
         if figures[key] != 0:
             broken.append(f"{key}={figures[key]}")
     if figures["recover_s"] is None:
