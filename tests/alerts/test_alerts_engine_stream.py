@@ -42,20 +42,19 @@ def produce(settings, start: datetime, values: list[float]) -> None:
     producer.close()
 
 
-
-
-
-
-
-
-def test_a_breach_across_a_restart_opens_one_case_and_resolves_it(isolated, tmp_path) -> None:
-    settings = isolated("alerteng")
-    (tmp_path / "rules.yaml").write_text(RULE, encoding="utf-8")
+def prepare(settings, rules_dir) -> None:
+    """The rule in `rules_dir` and its water main registered."""
+    (rules_dir / "rules.yaml").write_text(RULE, encoding="utf-8")
     conn = store_db.connect(settings.database_url)
     store_devices.upsert(conn, [{"device_id": DEVICE, "kind": "water_main", "placed": True,
                                  "grid_code": "g-eng", "district_code": "d-eng",
                                  "lon": 121.47, "lat": 31.23, "meta": Json({})}])
     conn.close()
+
+
+def test_a_breach_across_a_restart_opens_one_case_and_resolves_it(isolated, tmp_path) -> None:
+    settings = isolated("alerteng")
+    prepare(settings, tmp_path)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
     first = [300.0] * 6 + [120.0] * 4            # the breach starts; 30 s into the hold
     produce(settings, start, first)
