@@ -30,6 +30,7 @@ from alerts.rules import RuleSet, reload
 from cityops import kafka_client
 from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
+from cityops.stalled_assignment import StalledAssignment
 from ingest.errors import BadMessage
 
 log = logging.getLogger("cityops.alerts")
@@ -74,6 +75,7 @@ class AlertEngine:
         self.offsets: dict[str, int] = {}   # "topic:partition" -> next offset to read
         self.dirty: dict[TopicPartition, int] = {}
         self.last_save = self.last_tick = self.last_lag = 0.0
+        self.stall = StalledAssignment()
         self.last_loop = time.monotonic()
         self.stop = threading.Event()
         self.reload_from: Path | None = None
@@ -128,6 +130,7 @@ class AlertEngine:
                 is not None}
         for tp, lag in partition_lags(self.consumer, read).items():
             self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
+        self.stall.check(self.consumer, self.group)
 
     def evaluate(self, topic: str, record) -> list[Signal]:
         stream = self.streams[topic]

@@ -21,6 +21,7 @@ from kafka.errors import KafkaError
 from cityops import kafka_client
 from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
+from cityops.stalled_assignment import StalledAssignment
 from ingest.batch import Batch
 from ingest.dead_letter import DeadLetters
 from ingest.errors import BadMessage
@@ -79,6 +80,7 @@ class StreamConsumer:
                                                 thread_name_prefix=f"write-{stream}")
         self.in_flight: tuple | None = None
         self.in_rebalance = False
+        self.stall = StalledAssignment()
 
     def subscribe(self, topic: str) -> None:
         kafka_client.subscribe(self.consumer, [topic], listener=_Rebalance(self))
@@ -180,6 +182,7 @@ class StreamConsumer:
         self.last_lag = time.monotonic()
         for tp, lag in partition_lags(self.consumer, self.next_offsets).items():
             self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
+        self.stall.check(self.consumer, self.stream)
 
     def run(self, stop: threading.Event) -> None:
         try:
