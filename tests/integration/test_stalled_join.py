@@ -14,10 +14,12 @@ import time
 import uuid
 
 import pytest
+from kafka import ConsumerRebalanceListener
+from kafka.admin import NewTopic
 
 from cityops import kafka_client
 from cityops.stalled_assignment import StalledAssignment
-from cityops.topics import TopicSpec, delete_topics, ensure_topics
+from cityops.topics import delete_topics
 
 pytestmark = pytest.mark.integration
 
@@ -26,11 +28,20 @@ MEMBERS_AT_ONCE = 3
 ROUNDS = 3
 
 
+class Listener(ConsumerRebalanceListener):
+    """Ingest and the engine subscribe with one; its callbacks run on the client's IO thread."""
+
+    def on_partitions_revoked(self, revoked) -> None:
+        pass
+
+    def on_partitions_assigned(self, assigned) -> None:
+        pass
+
+
 def read_everything(settings, topic: str, stall: StalledAssignment) -> int:
     """Join, idle while the topic is empty, then read what is produced; messages read."""
     consumer = kafka_client.consumer(settings, f"stall-{topic}", [])
-    kafka_client.subscribe(consumer, [topic])
-    producer = kafka_client.producer(settings)
+    kafka_client.subscribe(consumer, [topic], listener=Listener())
     read = 0
 
     def poll_until(deadline: float) -> None:
@@ -41,13 +52,14 @@ def read_everything(settings, topic: str, stall: StalledAssignment) -> int:
 
     try:
         poll_until(time.monotonic() + 4)   # joined and fetching an empty topic
+        producer = kafka_client.producer(settings)
         for n in range(MESSAGES):
             producer.send(topic, key=str(n).encode(), value=b"{}")
         producer.flush()
+        producer.close()
         poll_until(time.monotonic() + 30)
     finally:
         consumer.close(autocommit=False)
-        producer.close()
     return read
 
 
@@ -60,7 +72,7 @@ def test_members_joining_beside_fresh_topics_read_every_message(settings) -> Non
         for _ in range(ROUNDS):
             topics = [f"{settings.topic_prefix}stall.{uuid.uuid4().hex[:8]}"
                       for _ in range(MEMBERS_AT_ONCE)]
-            ensure_topics(admin, [TopicSpec(t, 4, 3_600_000) for t in topics])
+            admin.create_topics([NewTopic(t, 4, 1) for t in topics])
             made += topics
             counts: dict[str, int] = {}
 
