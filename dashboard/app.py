@@ -56,6 +56,7 @@ def create_app(context: PageContext, *,
                use_pages=True, pages_folder="", assets_folder="assets",
                suppress_callback_exceptions=True)
     server: flask.Flask = app.server
+    dash_first_request_hooks = list(server.before_request_funcs.get(None, []))
     server.config.update({
         DEFAULT_LANGUAGE_KEY: settings.language,
         login.SESSION_SECONDS_KEY: SESSION_SECONDS,
@@ -70,4 +71,19 @@ def create_app(context: PageContext, *,
     _operations(server)
     _register_pages(app, context)
     app.layout = dash.page_container
+    _set_up_before_serving(server, dash_first_request_hooks)
     return app
+
+
+def _set_up_before_serving(server: flask.Flask, hooks: list) -> None:
+    """Run Dash's first-request set-up now, once, before a worker is forked from us.
+
+    Dash fills its registry of script paths and its page router on the first request,
+    behind a flag it sets before doing the work (plotly/dash#3971). With threaded workers
+    a script request arriving in that gap was answered 500 and the wall never drew (seen in
+    a clean-clone test run). The hooks are Dash's own (they only build in-memory tables),
+    and each runs once: later requests find its flag set.
+    """
+    with server.test_request_context("/"):
+        for hook in hooks:
+            hook()
