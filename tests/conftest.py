@@ -7,6 +7,7 @@ them at the end, so runs never see each other's data.
 
 from __future__ import annotations
 
+import random
 import socket
 import uuid
 from collections.abc import Iterator
@@ -31,10 +32,32 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def free_port() -> int:
+# Below Linux's ephemeral range (32768-60999 by default): a port the kernel hands out
+# there can be taken a moment later as the local end of some outgoing connection, and
+# `ingest --processes N` listens on N consecutive ports (a clean-clone run lost a test to
+# port + 1 being in use).
+TEST_PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(count: int = 1) -> int:
+    """The first of `count` consecutive ports free now and not handed out before this run."""
+    for _ in range(500):
+        base = random.randrange(TEST_PORTS.start, TEST_PORTS.stop - count)
+        ports = range(base, base + count)
+        if _handed_out.isdisjoint(ports) and all(map(_bindable, ports)):
+            _handed_out.update(ports)
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports in {TEST_PORTS}")
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +112,7 @@ def _world(base: Settings, databases: Databases, label: str, prefix: str,
     run = base.replace(
         database_url=url, database_url_given=True, kafka_bootstrap_given=True,
         topic_prefix=prefix, ingest_group=f"ingest-{group_suffix}",
-        alerts_group=f"alerts-{group_suffix}", ingest_metrics_port=free_port(),
+        alerts_group=f"alerts-{group_suffix}", ingest_metrics_port=free_port(count=2),
         alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
         escalate_metrics_port=free_port(), api_port=free_port(), dashboard_port=free_port(),
         ingest_batch_ms=200, rollup_refresh_seconds=1)
