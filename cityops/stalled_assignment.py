@@ -6,7 +6,7 @@ it rejoins; a poll whose timeout runs out mid-join leaves the JoinGroup/SyncGrou
 flight, and the leader's new assignment makes `need_rejoin()` false, so no later poll
 collects the finished task. The member keeps its old partitions on paper, stops sending
 fetch requests, and stays so: ingest sat idle beside a filling topic until a test gave
-up (seen in about one group in ten in a loop of fresh topics on this machine).
+up (about one member in seven, in a loop of fresh topics on this machine).
 
 That state is a join task that has finished while the coordinator sees no need to
 rejoin: nothing else leaves one behind, since a poll that awaits a join clears it.
