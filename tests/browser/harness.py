@@ -12,6 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from selenium import webdriver
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -47,14 +53,46 @@ def wait_for(driver: webdriver.Chrome, css: str, timeout: float = 20):
         expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
+# A Dash page redraws parts of itself whenever a callback answers: an element found a
+# moment ago may be gone (stale), not there yet, or covered while it moves. Each of these
+# means "not yet", so the predicate is asked again instead of failing the test.
+NOT_YET = (StaleElementReferenceException, NoSuchElementException,
+           ElementClickInterceptedException, ElementNotInteractableException)
+
+
 def wait_until(driver: webdriver.Chrome, predicate, timeout: float = 20, step: float = 0.2):
+    """`predicate(driver)` once it is truthy; polled (the step is a poll, not a wait)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = predicate(driver)
+        try:
+            value = predicate(driver)
+        except NOT_YET:
+            value = None
         if value:
             return value
         time.sleep(step)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def act(driver: webdriver.Chrome, action, timeout: float = 20):
+    """Find and act in one step, again until it goes through.
+
+    `action(driver)` finds its element and acts on it (click, type) and returns something
+    truthy; done in two steps, the page can redraw between the find and the act.
+    """
+    return wait_until(driver, action, timeout)
+
+
+def click_text(driver: webdriver.Chrome, css: str, text: str, timeout: float = 20) -> None:
+    """Click the element matching `css` whose text is `text`, found and clicked at once."""
+    def press(d):
+        element = next((e for e in d.find_elements(By.CSS_SELECTOR, css) if e.text == text),
+                       None)
+        if element is None:
+            return False
+        element.click()
+        return True
+    act(driver, press, timeout)
 
 
 def login(driver: webdriver.Chrome, base_url: str, username: str, password: str,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.harness import chrome, console_errors, login, wait_for, wait_until
+from tests.browser.harness import act, chrome, console_errors, login, wait_for, wait_until
 from tests.fuzz.hostile import hostile_strings
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -51,6 +51,15 @@ def hostile_case(dashboard_world) -> Iterator[int]:
     conn.close()
 
 
+def _click_title(driver, case_id: int) -> bool:
+    """Click the case's title in the queue, found and clicked at once (rows redraw)."""
+    for row in driver.find_elements(By.CSS_SELECTOR, "#triage-queue .ag-row"):
+        if row.find_element(By.CSS_SELECTOR, "[col-id='id']").text == str(case_id):
+            row.find_element(By.CSS_SELECTOR, "[col-id='title']").click()
+            return True
+    return False
+
+
 def test_hostile_text_is_shown_escaped_in_the_triage_console(dashboard_world,
                                                               hostile_case) -> None:
     driver = chrome()
@@ -58,11 +67,7 @@ def test_hostile_text_is_shown_escaped_in_the_triage_console(dashboard_world,
         login(driver, dashboard_world.url, dashboard_world.users["manager_hp"],
               dashboard_world.password, target="/triage")
         wait_for(driver, "#triage-queue .ag-center-cols-container .ag-row")
-        row = wait_until(driver, lambda d: next(
-            (r for r in d.find_elements(By.CSS_SELECTOR, "#triage-queue .ag-row")
-             if r.find_element(By.CSS_SELECTOR, "[col-id='id']").text == str(hostile_case)),
-            None))
-        row.find_element(By.CSS_SELECTOR, "[col-id='title']").click()
+        act(driver, lambda d: _click_title(d, hostile_case))
         detail = wait_until(driver, lambda d: (
             d.find_element(By.ID, "triage-detail").text
             if f"#{hostile_case}" in d.find_element(By.ID, "triage-detail").text else None))

@@ -12,7 +12,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from tests.browser.harness import (
+    act,
     chrome,
+    click_text,
     console_errors,
     login,
     requested_hosts,
@@ -63,6 +65,16 @@ def driver(dashboard_world):
     browser.quit()
 
 
+def _click_street_label(driver) -> bool:
+    """Click the street's name on the map, found and clicked in one step (the map redraws)."""
+    label = next((e for e in driver.find_elements(By.CSS_SELECTOR, "#map-figure .textpoint text")
+                  if e.text == STREET), None)
+    if label is None:
+        return False
+    ActionChains(driver).move_to_element(label).pause(0.3).click().perform()
+    return True
+
+
 def test_a_managers_map_switches_layers_and_opens_a_street(driver, dashboard_world) -> None:
     assert _trail(driver) == ["黄浦区"]
     names = {e.text for e in driver.find_elements(By.CSS_SELECTOR, "#map-parts button")}
@@ -72,28 +84,23 @@ def test_a_managers_map_switches_layers_and_opens_a_street(driver, dashboard_wor
 
     before = _lines(driver)
     assert _traces(driver, "boundaries") == [True, True, True]
-    _layer_box(driver, "boundaries").click()
+    act(driver, lambda d: _layer_box(d, "boundaries").click() or True)
     wait_until(driver, lambda d: _traces(d, "boundaries") == [False, False, False])
     wait_until(driver, lambda d: _lines(d) == before - 3)
     assert all(_traces(driver, "cells"))  # the others stay
-    _layer_box(driver, "boundaries").click()
+    act(driver, lambda d: _layer_box(d, "boundaries").click() or True)
     wait_until(driver, lambda d: _lines(d) == before)
 
-    label = next(e for e in driver.find_elements(By.CSS_SELECTOR, "#map-figure .textpoint text")
-                 if e.text == STREET)
-    ActionChains(driver).move_to_element(label).pause(0.3).click().perform()
+    act(driver, _click_street_label)
     wait_until(driver, lambda d: _trail(d) == ["黄浦区", STREET])
     wait_for(driver, "#map-figure .textpoint")
     parts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#map-parts button")]
     assert parts and all(p.startswith("南京东路") for p in parts)
 
     # Back up by the breadcrumb, then down again by a name in the list.
-    driver.find_element(By.CSS_SELECTOR, "#map-trail button").click()
+    act(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#map-trail button").click() or True)
     wait_until(driver, lambda d: _trail(d) == ["黄浦区"])
-    wait_until(driver, lambda d: any(
-        e.text == "外滩街道" for e in d.find_elements(By.CSS_SELECTOR, "#map-parts button")))
-    next(e for e in driver.find_elements(By.CSS_SELECTOR, "#map-parts button")
-         if e.text == "外滩街道").click()
+    click_text(driver, "#map-parts button", "外滩街道")
     wait_until(driver, lambda d: _trail(d) == ["黄浦区", "外滩街道"])
 
     assert console_errors(driver) == []

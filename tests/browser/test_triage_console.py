@@ -12,7 +12,9 @@ from selenium.webdriver.common.by import By
 
 from dashboard.i18n import translate
 from tests.browser.harness import (
+    act,
     chrome,
+    click_text,
     console_errors,
     login,
     screenshot,
@@ -72,27 +74,32 @@ def test_the_queue_shows_only_huangpu_cases(driver, dashboard_world) -> None:
     assert console_errors(driver) == []
 
 
-def _new_row(driver):
-    """The first row of the queue whose state is 受理 (new)."""
+def _click_first_new_case(driver) -> int | None:
+    """Click the title of the first row whose state is 受理 (new); its case id, or None."""
     for row in driver.find_elements(By.CSS_SELECTOR,
                                     "#triage-queue .ag-center-cols-container .ag-row"):
         if row.find_element(By.CSS_SELECTOR, "[col-id='state_label']").text == "受理":
-            return row
-    raise AssertionError("no new case on the queue's first page")
+            case_id = int(row.find_element(By.CSS_SELECTOR, "[col-id='id']").text)
+            row.find_element(By.CSS_SELECTOR, "[col-id='title']").click()
+            return case_id
+    return None
+
+
+def open_new_case(driver) -> int:
+    """Open the first new case of the queue; found, read and clicked in one step, since
+    the grid redraws its rows when the queue refreshes (a find then a click went stale)."""
+    case_id = act(driver, _click_first_new_case)
+    wait_until(driver, lambda d: f"#{case_id}" in d.find_element(By.ID, "triage-detail").text)
+    return case_id
 
 
 def test_a_manager_opens_a_case_and_confirms_it(driver, dashboard_world) -> None:
     open_console(driver, dashboard_world)
-    row = _new_row(driver)
-    case_id = int(row.find_element(By.CSS_SELECTOR, "[col-id='id']").text)
-    row.find_element(By.CSS_SELECTOR, "[col-id='title']").click()
-    wait_until(driver, lambda d: f"#{case_id}" in d.find_element(By.ID, "triage-detail").text)
+    case_id = open_new_case(driver)
     wait_for(driver, "#triage-map .main-svg")
     wait_for(driver, "#triage-timeline")
     screenshot(driver, "triage-1920x1080")
-    confirm = next(b for b in driver.find_elements(By.CSS_SELECTOR, ".triage-move")
-                   if b.text == "立案")
-    confirm.click()
+    click_text(driver, ".triage-move", "立案")
     shown = wait_for(driver, "#triage-message-text").text
     assert shown == "立案完成：受理 → 立案"
     assert one(dashboard_world, "SELECT state FROM alerts WHERE id = %s",

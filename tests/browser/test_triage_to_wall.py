@@ -5,8 +5,16 @@ two (by Patch, without reloading the page)."""
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.harness import chrome, console_errors, login, wait_for, wait_until
-from tests.browser.test_triage_console import _new_row, one, open_console
+from tests.browser.harness import (
+    act,
+    chrome,
+    click_text,
+    console_errors,
+    login,
+    wait_for,
+    wait_until,
+)
+from tests.browser.test_triage_console import one, open_console, open_new_case
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -41,13 +49,10 @@ def test_a_rejected_case_leaves_the_wall_count(wall, console, dashboard_world) -
     wall.execute_script("window.__cityopsMark = 1;")  # gone if the page reloads
 
     open_console(console, dashboard_world)
-    row = _new_row(console)
-    case_id = int(row.find_element(By.CSS_SELECTOR, "[col-id='id']").text)
-    row.find_element(By.CSS_SELECTOR, "[col-id='title']").click()
-    wait_until(console, lambda d: f"#{case_id}" in d.find_element(By.ID, "triage-detail").text)
-    wait_for(console, "#triage-note").send_keys("重复反映，已有案件处理")
-    next(b for b in console.find_elements(By.CSS_SELECTOR, ".triage-move")
-         if b.text == "不予立案").click()
+    case_id = open_new_case(console)
+    act(console, lambda d: d.find_element(By.ID, "triage-note").send_keys(
+        "重复反映，已有案件处理") or True)
+    click_text(console, ".triage-move", "不予立案")
     wait_for(console, "#triage-message-text")
     assert one(dashboard_world, "SELECT state FROM alerts WHERE id = %s",
                (case_id,)) == ("rejected",)

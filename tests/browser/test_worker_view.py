@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 
 from alerts.tasks import SHOWN
 from tests.browser.harness import (
+    act,
     chrome,
     console_errors,
     login,
@@ -63,10 +64,25 @@ def test_a_worker_sees_only_their_own_tasks(phone, dashboard_world) -> None:
     assert console_errors(phone) == []
 
 
-def test_accepting_a_task_moves_it_in_the_database(phone, dashboard_world) -> None:
-    button = wait_for(phone, "button.worker-accept")
+def _accept_first(driver) -> dict:
+    """Press the first 签收 button; the ids it carries. Found and pressed at once."""
+    button = driver.find_element(By.CSS_SELECTOR, "button.worker-accept")
     ids = json.loads(button.get_attribute("id"))
     button.click()
+    return ids
+
+
+def _return_first_in_progress(driver) -> int:
+    """Press 退回 on the first task in progress (no reason given); its case id."""
+    card = driver.find_element(By.CSS_SELECTOR, "article.worker-task[data-state='in_progress']")
+    alert_id = int(card.get_attribute("id").removeprefix("worker-task-"))
+    card.find_element(By.CSS_SELECTOR, "button.worker-return").click()
+    return alert_id
+
+
+def test_accepting_a_task_moves_it_in_the_database(phone, dashboard_world) -> None:
+    wait_for(phone, "button.worker-accept")
+    ids = act(phone, _accept_first)
     message = wait_for(phone, ".worker-message.ok")
     assert "已签收" in message.text
     state, actor = _query(dashboard_world,
@@ -78,13 +94,13 @@ def test_accepting_a_task_moves_it_in_the_database(phone, dashboard_world) -> No
 
 
 def test_returning_needs_a_reason_and_a_note_is_audited(phone, dashboard_world) -> None:
-    card = wait_for(phone, "article.worker-task[data-state='in_progress']")
-    alert_id = int(card.get_attribute("id").removeprefix("worker-task-"))
-    card.find_element(By.CSS_SELECTOR, "button.worker-return").click()
+    wait_for(phone, "article.worker-task[data-state='in_progress']")
+    alert_id = act(phone, _return_first_in_progress)
     assert "原因" in wait_for(phone, ".worker-message.error").text
-    card = phone.find_element(By.ID, f"worker-task-{alert_id}")
-    card.find_element(By.CSS_SELECTOR, "textarea").send_keys("已到现场，正在清理")
-    card.find_element(By.CSS_SELECTOR, "button.worker-note").click()
+    act(phone, lambda d: d.find_element(By.CSS_SELECTOR, f"#worker-task-{alert_id} textarea")
+        .send_keys("已到现场，正在清理") or True)
+    act(phone, lambda d: d.find_element(
+        By.CSS_SELECTOR, f"#worker-task-{alert_id} button.worker-note").click() or True)
     wait_until(phone, lambda d: "进展已记录" in d.find_element(By.ID, "worker-message").text)
     notes = _query(dashboard_world, "SELECT note, actor FROM alert_events WHERE alert_id = %s "
                    "AND action = 'note'", (alert_id,))
