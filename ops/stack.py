@@ -89,7 +89,24 @@ def status(settings: Settings) -> dict[str, str]:
         result["postgresql"] = f"stopped ({str(exc).splitlines()[0]})"
     result["postgis"] = report.postgis_version or "absent"
     result["timescaledb"] = report.timescale
+    result["series jobs"] = _series_jobs(settings)
     return result
+
+
+def _series_jobs(settings: Settings) -> str:
+    """The jobs that keep readings, rollups and retention going (store/series_jobs.py)."""
+    from store import series_jobs
+    try:
+        conn = db.connect(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - status reports, it does not fail
+        return f"unknown ({str(exc).splitlines()[0]})"
+    try:
+        lines = series_jobs.describe(conn, features.current(conn))
+    except Exception as exc:  # noqa: BLE001 - not migrated yet, or no access
+        return f"unknown ({str(exc).splitlines()[0]})"
+    finally:
+        conn.close()
+    return "\n    ".join(["", *lines]) if len(lines) > 1 else lines[0]
 
 
 def fill_versions(settings: Settings, report: StackReport) -> None:
@@ -101,20 +118,37 @@ def fill_versions(settings: Settings, report: StackReport) -> None:
         available = features.available_extensions(conn)
         installed = features.installed_extensions(conn)
         report.postgis_version = installed.get("postgis") or available.get("postgis")
-        report.timescale = describe_timescale(conn, available, installed)
+        report.timescale = describe_timescale(conn, available, installed, settings.timescale)
     finally:
         conn.close()
 
 
-def describe_timescale(conn, available: dict[str, str], installed: dict[str, str]) -> str:
-    """Say whether TimescaleDB is in use, merely available, or absent."""
+def _preloaded(conn) -> bool:
+    with conn.cursor() as cur:
+        cur.execute("SELECT current_setting('shared_preload_libraries')")
+        libraries = cur.fetchone()[0]
+    conn.rollback()
+    return "timescaledb" in [name.strip() for name in libraries.split(",")]
+
+
+def describe_timescale(conn, available: dict[str, str], installed: dict[str, str],
+                       mode: str = "auto") -> str:
+    """Say whether TimescaleDB is in use here, what new databases will use, or why not."""
     if "timescaledb" not in available:
         return "absent (plain PostgreSQL path: native partitions and rollup tables)"
+    version = available["timescaledb"]
+    if not _preloaded(conn):
+        return (f"available {version} but not in shared_preload_libraries: new databases "
+                "use plain PostgreSQL")
+    if mode == "off":
+        return f"available {version}, not used (CITYOPS_TIMESCALE=off)"
+    new = f"new databases use it (CITYOPS_TIMESCALE={mode})"
     try:
         in_use = features.current(conn).timescale
     except Exception:  # noqa: BLE001 - not migrated yet
         conn.rollback()
-        return f"available {available['timescaledb']} (schema not migrated yet)"
+        return f"available {version}; {new}; this database is not migrated yet"
     if in_use:
-        return f"in use {installed.get('timescaledb')}"
-    return f"available {available['timescaledb']} but not used (CITYOPS_TIMESCALE=off)"
+        return f"in use {installed.get('timescaledb')}; {new}"
+    return (f"available {version}; {new}; this database ({conn.info.dbname}) was built on "
+            "plain PostgreSQL and stays so")

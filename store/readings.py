@@ -91,12 +91,11 @@ class ReadingWriter:
         try:
             with self.conn.cursor() as cur:
                 inserted = 0
-                if rows and self.features.timescale:
-                    inserted = self._copy(cur, rows)
-                elif rows:
+                if rows:
                     # The oldest instant serves twice: partitions to create, rollups gone stale.
                     oldest = min(r.ts for r in rows)
-                    self._ensure_partitions(oldest, max(r.ts for r in rows))
+                    if not self.features.timescale:  # TimescaleDB makes its own chunks
+                        self._ensure_partitions(oldest, max(r.ts for r in rows))
                     inserted = self._copy(cur, rows)
                     rollups.mark_dirty(cur, oldest)
                 if with_state:

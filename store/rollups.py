@@ -1,8 +1,13 @@
 """1-minute and 1-hour rollups of readings, read the same way on both storage paths.
 
-With TimescaleDB they are continuous aggregates refreshed by its own jobs. On plain
-PostgreSQL they are tables that `refresh()` recomputes from `rollup_state.dirty_from`,
-which ingest lowers whenever it writes rows older than the last refresh.
+Writers mark where rollups went stale the same way on both paths: `mark_dirty` lowers
+`rollup_state.dirty_from` when they store rows older than it. `refresh()` then brings the
+rollups up to date from there:
+- plain PostgreSQL: the rollup tables are recomputed from `dirty_from` to now;
+- TimescaleDB: the continuous aggregates' own policies refresh a recent window (and
+  real-time aggregation covers the newest buckets); rows stored older than that window
+  (a backfill, a seeded history, a device back after a day offline) would never reach
+  them, so `refresh()` asks TimescaleDB to refresh the stale range below the window.
 """
 
 from __future__ import annotations
@@ -42,10 +47,21 @@ def mark_dirty(cur, oldest: datetime) -> None:
                 "WHERE name = 'readings' AND dirty_from > %s", (oldest, oldest))
 
 
-def refresh(conn: psycopg2.extensions.connection, features: Features) -> None:
-    """Bring the rollups up to now. Continuous aggregates refresh themselves."""
+def refresh(conn: psycopg2.extensions.connection, features: Features,
+            until: datetime | None = None) -> None:
+    """Bring the rollups up to date, on either storage path.
+
+    On TimescaleDB the newest buckets are the policies' (and real-time aggregation's) to
+    fill; `until` asks for everything before it to be materialized now (a seeded history,
+    a measurement). The plain path always refreshes up to now.
+    """
     if features.timescale:
-        return
+        _refresh_timescale(conn, until)
+    else:
+        _refresh_plain(conn)
+
+
+def _refresh_plain(conn: psycopg2.extensions.connection) -> None:
     with conn.cursor() as cur:
         cur.execute("SELECT dirty_from, now() FROM rollup_state "
                     "WHERE name = 'readings' FOR UPDATE")
@@ -63,6 +79,54 @@ def refresh(conn: psycopg2.extensions.connection, features: Features) -> None:
                     "date_bin(INTERVAL '1 minute', %s, TIMESTAMPTZ 'epoch') "
                     "WHERE name = 'readings'", (now,))
     conn.commit()
+
+
+# Below this instant the 1-minute policy (start_offset 2 hours, m0001_core) never looks;
+# kept an hour inside it so a refresh and the policy overlap rather than leave a gap.
+POLICY_REACH = "date_bin(INTERVAL '1 hour', now(), TIMESTAMPTZ 'epoch') - INTERVAL '1 hour'"
+
+
+def _refresh_timescale(conn: psycopg2.extensions.connection, until: datetime | None) -> None:
+    """Refresh the continuous aggregates over what was stored below the policies' reach.
+
+    `refresh_continuous_aggregate` cannot run inside a transaction, so the stale range is
+    read first and `dirty_from` moved only if no writer lowered it meanwhile (else the
+    next refresh starts from the writer's mark).
+    """
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT dirty_from, {POLICY_REACH} FROM rollup_state "  # noqa: S608
+                    "WHERE name = 'readings'")
+        dirty_from, reach = cur.fetchone()
+        end = max(reach, until) if until is not None else reach
+        cur.execute("SELECT min(ts) FROM readings WHERE ts >= %s AND ts < %s",
+                    (dirty_from, end))
+        oldest = cur.fetchone()[0]
+        conn.commit()
+    if oldest is not None:
+        _refresh_views(conn, oldest, end)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE rollup_state SET dirty_from = %s "
+                    "WHERE name = 'readings' AND dirty_from = %s", (reach, dirty_from))
+    conn.commit()
+
+
+def _refresh_views(conn: psycopg2.extensions.connection, oldest: datetime,
+                   end: datetime) -> None:
+    autocommit = conn.autocommit
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            for view, bucket in (("readings_1m", "1 minute"), ("readings_1h", "1 hour")):
+                # Whole buckets only: a window that holds none is refused.
+                cur.execute(f"SELECT date_bin(INTERVAL '{bucket}', %(a)s, "  # noqa: S608
+                            f"TIMESTAMPTZ 'epoch'), date_bin(INTERVAL '{bucket}', "
+                            f"%(b)s, TIMESTAMPTZ 'epoch') + INTERVAL '{bucket}'",
+                            {"a": oldest, "b": end})
+                start, stop = cur.fetchone()
+                cur.execute("CALL refresh_continuous_aggregate(%s, %s, %s)",
+                            (view, start, stop))
+    finally:
+        conn.autocommit = autocommit
 
 
 def series(conn: psycopg2.extensions.connection, metric: str, start: datetime, end: datetime,

@@ -1,6 +1,6 @@
-"""Periodic care of the time series on plain PostgreSQL: rollups, partitions, retention.
+"""Periodic care of the time series: rollups on both paths; partitions and retention on
+plain PostgreSQL (TimescaleDB's own jobs do those two there, see store/jobs.py).
 
-TimescaleDB does all three with its own background jobs; there this does nothing.
 Ingest runs it between batches, so rollups stay current within `refresh_seconds`.
 """
 
@@ -33,8 +33,6 @@ class SeriesUpkeep:
         self.next_maintain = 0.0
 
     def tick(self) -> None:
-        if self.features.timescale:
-            return
         now = time.monotonic()
         if now < self.next_refresh:
             return
