@@ -32,6 +32,7 @@ LEFT JOIN timescaledb_information.job_stats s USING (job_id)
 LEFT JOIN timescaledb_information.continuous_aggregates ca
        ON ca.materialization_hypertable_name = j.hypertable_name
 WHERE j.proc_schema = '_timescaledb_functions' AND j.proc_name LIKE 'policy_%%'
+  AND j.hypertable_name IS NOT NULL  -- not TimescaleDB's own housekeeping
 ORDER BY 2, 1
 """
 

@@ -37,15 +37,17 @@ def _count(conn, start: datetime, end: datetime) -> int:
 def test_every_job_a_deployment_needs_is_scheduled(tsdb) -> None:
     lines = series_jobs.describe(tsdb, features.current(tsdb))
     assert not [line for line in lines if line.startswith("MISSING")], lines
-    assert len(lines) == len(series_jobs.EXPECTED)
+    assert len(lines) == len(series_jobs.EXPECTED), lines
     assert all("scheduled" in line for line in lines), lines
 
 
 def test_rows_stored_below_the_policy_window_reach_the_rollups(tsdb) -> None:
     found = features.current(tsdb)
     now = datetime.now(UTC)
-    # The refresh policy has run: the watermark is near now, so real-time aggregation
-    # no longer covers older buckets.
+    writer = ReadingWriter(tsdb, found)
+    writer.write([Reading(now - timedelta(minutes=20), "d0", "pm25_ugm3", 1.0)])
+    # The refresh policy has run over that row: the watermark is near now, so real-time
+    # aggregation no longer covers older buckets.
     with tsdb.cursor() as cur:
         tsdb.commit()
         tsdb.autocommit = True
@@ -54,7 +56,6 @@ def test_rows_stored_below_the_policy_window_reach_the_rollups(tsdb) -> None:
                         (view, now - timedelta(minutes=5)))
         tsdb.autocommit = False
     late = (now - timedelta(hours=6)).replace(second=0, microsecond=0)
-    writer = ReadingWriter(tsdb, found)
     writer.write([Reading(late + timedelta(seconds=10 * i), f"d{i % 3}", "pm25_ugm3", 1.0)
                   for i in range(30)])
     window = (late - timedelta(minutes=1), late + timedelta(minutes=10))
