@@ -66,7 +66,10 @@ def consumer(settings: Settings, group: str, topics: list[str], **options: objec
                 "max_poll_records": 5000, "fetch_max_bytes": 16 * 1024 * 1024,
                 "max_partition_fetch_bytes": 4 * 1024 * 1024, "client_id": f"cityops-{group}",
                 # A crashed member's partitions move to the others within 10 s, not 45 s.
-                "session_timeout_ms": 10_000, "heartbeat_interval_ms": 3_000,
+                # A member learns of a rebalance only from its next heartbeat, and until
+                # then the members that already rejoined wait idle: 1 s, not 3 s, bounds
+                # that pause (2-process ingest lost ~3 s to it at every group change).
+                "session_timeout_ms": 10_000, "heartbeat_interval_ms": 1_000,
                 # A topic created just before the group formed is seen within 5 s (the
                 # default refresh is 5 minutes, and until then it gets no partitions).
                 "metadata_max_age_ms": 5_000}
@@ -95,3 +98,11 @@ def subscribe(client, topics: list[str], listener=None) -> None:
         client.subscribe(topics)
     else:
         client.subscribe(topics, listener=listener)
+    if isinstance(client, KafkaConsumer):
+        # kafka-python takes its snapshot of the subscribed topics' partitions from the
+        # next metadata update, not from what it already knows. Until that arrives the
+        # snapshot is empty, so a group leader that assigns before it records "no
+        # partitions", sees the real ones at the next refresh and makes the whole group
+        # rebalance once more, a few seconds in (seen in every kafka-python group of
+        # bench/ingest.py). Fetching metadata now fills the snapshot before the first join.
+        client.topics()
