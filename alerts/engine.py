@@ -119,6 +119,7 @@ class AlertEngine:
             self.save(signals)
         if self.reload_from is not None:
             self._reload()
+        self.stall.check(self.consumer, self.group)  # every round: see ingest/consumer.py
         self.update_lag()
 
     def update_lag(self) -> None:
@@ -130,7 +131,6 @@ class AlertEngine:
                 is not None}
         for tp, lag in partition_lags(self.consumer, read).items():
             self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
-        self.stall.check(self.consumer, self.group)
 
     def evaluate(self, topic: str, record) -> list[Signal]:
         stream = self.streams[topic]
