@@ -7,8 +7,9 @@ import subprocess
 import time
 from collections.abc import Callable
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 
+from cityops import kafka_client
 from tests.process import start_cli, wait_http
 
 
@@ -49,3 +50,15 @@ def count(conn, query: str, params: tuple = ()) -> int:
         value = cur.fetchone()[0]
     conn.rollback()
     return int(value)
+
+
+def committed(settings, group: str, topic: str) -> int:
+    """Offsets the group has committed on the topic, summed over its partitions."""
+    # Read with kafka-python whichever client the group consumes with: offsets are the
+    # broker's, and this consumer never joins the group (no subscription).
+    consumer = kafka_client.consumer(settings.replace(kafka_client="kafka-python"), group, [])
+    try:
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return sum(consumer.committed(tp) or 0 for tp in parts)
+    finally:
+        consumer.close(autocommit=False)

@@ -8,26 +8,17 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from kafka import TopicPartition
 
 from cityops import kafka_client
 from ingest.dead_letter import DeadLetters
 from ingest.metrics import IngestMetrics
 from ingest.service import build_stream
 from store import db as store_db
+from tests.integration.ingest_run import committed
 from tests.integration.test_ingest_e2e import produce_readings, register_devices, stored
 from tests.rebalance import second_member, step_until
 
 pytestmark = pytest.mark.integration
-
-
-def committed(settings, group: str, topic: str) -> int:
-    consumer = kafka_client.consumer(settings, group, [])
-    try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        return sum(consumer.committed(tp) or 0 for tp in parts)
-    finally:
-        consumer.close(autocommit=False)
 
 
 def test_a_rebalance_stores_the_batch_in_hand_and_ingest_goes_on(isolated) -> None:

@@ -105,6 +105,7 @@ def _screen(url: str, session: requests.Session, seconds: float, period: float,
             with load.lock:
                 load.errors.append(str(exc)[:200])
         tick += 1
+        # The screen's own refresh period: pacing, as a browser's interval is.
         time.sleep(max(0.0, period - (time.monotonic() - began)))
 
 

@@ -138,7 +138,7 @@ class Load:
             self._send_instant(producer, instant)
             self.sent_instants = instant + 1
             pause = began + (instant + 1) / self.plan.per_second - time.monotonic()
-            if pause > 0:
+            if pause > 0:  # pacing at the planned rate, not a wait for a condition
                 time.sleep(pause)
         producer.flush(timeout=300)
         producer.close()

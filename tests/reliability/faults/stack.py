@@ -65,6 +65,7 @@ def down(settings: Settings, wipe: bool = True) -> None:
 def stop_kafka_for(settings: Settings, seconds: float) -> float:
     """Stop the broker, wait, start it again; returns the monotonic time it answered."""
     assert stack.down(settings, only=["kafka"]) == ["kafka"], "the private broker was not up"
+    # The outage itself: its length is the fault being injected, not a wait for anything.
     time.sleep(seconds)
     LocalKafka(settings).start()
     return time.monotonic()
