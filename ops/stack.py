@@ -89,7 +89,7 @@ def status(settings: Settings) -> dict[str, str]:
         result["postgresql"] = f"stopped ({str(exc).splitlines()[0]})"
     result["postgis"] = report.postgis_version or "absent"
     result["timescaledb"] = report.timescale
-    result["series jobs"] = _series_jobs(settings)
+    result["series_jobs"] = _series_jobs(settings)
     return result
 
 
