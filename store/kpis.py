@@ -2,6 +2,12 @@
 
 Hours are counted in UTC buckets: the city's clock (Asia/Shanghai) is a whole number of
 hours from UTC all year, so an hour bucket is the same hour on both clocks.
+
+Incidents per hour come from the hourly rollup (store/incident_rollup.py, kept by triggers
+in the writing transaction) for the hours that are over, and from `incidents` for the
+current one, up to `now` exactly: the same numbers as counting `incidents` alone, without
+reading two days of rows on every refresh. A community or a grid cell, which the rollup
+does not tell apart, is counted from `incidents` (a small area: few rows).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from alerts.api.scope import Scope, area_sql
+from store import incident_rollup
 
 CITY_ZONE = ZoneInfo("Asia/Shanghai")
 SOURCES: tuple[str, ...] = ("hotline", "patrol", "sensor", "other")
@@ -27,6 +34,22 @@ SELECT date_bin(INTERVAL '1 hour', i.reported_at, TIMESTAMPTZ '2000-01-01 00:00+
        i.source, count(*) AS n
 FROM incidents i
 WHERE i.reported_at >= %(since)s AND i.reported_at < %(until)s AND {area}
+GROUP BY 1, 2
+"""
+
+# Whole hours from the rollup, the current one from the incidents themselves; one
+# statement, so both halves read the same snapshot.
+HOURLY_ROLLUP = """
+SELECT h.hour, h.source, sum(h.n) AS n
+FROM incidents_hourly h
+WHERE h.hour >= %(since)s AND h.hour < %(top)s AND {rollup_area}
+GROUP BY 1, 2
+HAVING sum(h.n) <> 0
+UNION ALL
+SELECT date_bin(INTERVAL '1 hour', i.reported_at, TIMESTAMPTZ '2000-01-01 00:00+00') AS hour,
+       i.source, count(*) AS n
+FROM incidents i
+WHERE i.reported_at >= %(top)s AND i.reported_at < %(until)s AND {area}
 GROUP BY 1, 2
 """
 
@@ -68,8 +91,12 @@ def hourly_incidents(cur, scope: Scope, now: datetime) -> dict[tuple[datetime, s
     """Incidents per (hour, source) over the 48 hours up to now."""
     area, params = area_sql(scope.level, scope.code, "scope_code", alias="i")
     top = current_hour(now)
-    params.update(since=top - timedelta(hours=47), until=now)
-    cur.execute(HOURLY.format(area=area), params)
+    params.update(since=top - timedelta(hours=47), top=top, until=now)
+    rollup = incident_rollup.area_sql(scope.level, scope.code, "scope_code")
+    if rollup is None:
+        cur.execute(HOURLY.format(area=area), params)
+    else:
+        cur.execute(HOURLY_ROLLUP.format(area=area, rollup_area=rollup[0]), params)
     return {(hour, source): int(n) for hour, source, n in cur.fetchall()}
 
 
