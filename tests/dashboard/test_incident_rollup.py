@@ -1,7 +1,7 @@
 """The hourly incident rollup (m0011) against direct counts of `incidents`: after inserts,
 late incidents, upserts that move one to another hour or place, deletes, COPY and TRUNCATE,
-the rollup and the wall's hourly counts are exactly what counting the incidents
-themselves gives."""
+the rollup, the wall's hourly counts and the density map (which keeps whole hours between
+refreshes) are exactly what counting the incidents themselves gives."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from psycopg2 import sql
 
 from alerts.api.scope import Scope, area_sql
 from ingest.records import Incident
+from layers import incidents
+from layers.frame import make_frame
 from store import db as store_db
 from store import incident_rollup, kpis
 from store.incidents import IncidentWriter
@@ -37,6 +39,16 @@ ROLLUP = """
 SELECT hour, source, district_code, street_code, finest_code, n
 FROM incidents_hourly WHERE n <> 0
 """
+DENSITY = """
+SELECT least(floor((i.lat - %(y0)s) / %(dy)s)::int, %(rows)s - 1),
+       least(floor((i.lon - %(x0)s) / %(dx)s)::int, %(columns)s - 1), count(*)
+FROM incidents i
+WHERE i.reported_at > %(since)s AND i.reported_at <= %(now)s
+  AND i.lon >= %(x0)s AND i.lon <= %(x1)s AND i.lat >= %(y0)s AND i.lat <= %(y1)s AND {area}
+GROUP BY 1, 2
+"""
+
+
 @pytest.fixture(scope="module")
 def world(isolated, small_city_areas):
     settings = isolated("rollup")
@@ -61,6 +73,20 @@ def _raw_hourly(cur, scope: Scope, now: datetime) -> dict:
     return {(hour, source): int(n) for hour, source, n in cur.fetchall()}
 
 
+def _raw_density(cur, scope: Scope, frame) -> list[list[int]]:
+    rows, columns = incidents.bins(frame)
+    x0, y0, x1, y1 = frame.extent
+    area, params = area_sql(scope.level, scope.code, "scope_code", alias="i")
+    params.update(x0=x0, y0=y0, x1=x1, y1=y1, dx=(x1 - x0) / columns, dy=(y1 - y0) / rows,
+                  rows=rows, columns=columns, since=frame.now - incidents.WINDOW,
+                  now=frame.now)
+    cur.execute(DENSITY.format(area=area), params)
+    z = [[0] * columns for _ in range(rows)]
+    for r, c, n in cur.fetchall():
+        z[r][c] = int(n)
+    return z
+
+
 def _assert_exact(conn, grid, now: datetime = NOW) -> None:
     with conn.cursor() as cur:
         cur.execute(DIRECT)
@@ -69,6 +95,8 @@ def _assert_exact(conn, grid, now: datetime = NOW) -> None:
         assert sorted(cur.fetchall(), key=repr) == direct
         for scope in _scopes(grid):
             assert kpis.hourly_incidents(cur, scope, now) == _raw_hourly(cur, scope, now), scope
+            frame = make_frame(cur, scope, now)
+            assert incidents.query(cur, scope, frame).z == _raw_density(cur, scope, frame), scope
     conn.rollback()
 
 
@@ -98,7 +126,7 @@ def _insert(cur, source_id: str, at: datetime, cell=None, **codes) -> None:
 
 def test_the_rollup_counts_what_incidents_hold_after_every_kind_of_write(world) -> None:
     settings, conn, grid = world
-    _assert_exact(conn, grid)  # what populate() wrote
+    _assert_exact(conn, grid)  # what populate() wrote, and the density's first, cold count
     hp = [c for c in grid if c.district == HUANGPU]
     ja = [c for c in grid if c.district == JINGAN]
     before = _versions(conn)
@@ -164,6 +192,39 @@ def test_the_rollup_counts_what_incidents_hold_after_every_kind_of_write(world) 
                         " district_code) FROM STDIN", io.StringIO(rows))
     conn.commit()
     _assert_exact(conn, grid)
+
+
+def test_the_density_keeps_whole_hours_only_while_nobody_wrote_them(world) -> None:
+    _settings, conn, grid = world
+    later = NOW + timedelta(minutes=50)  # across an hour boundary: an hour newly whole
+    _assert_exact(conn, grid, later)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE incidents SET lat = lat + 0.002 WHERE source_id = 'wall-11'")
+    conn.commit()
+    _assert_exact(conn, grid, later)
+
+
+def test_two_databases_with_the_same_versions_keep_their_own_hours(isolated,
+                                                                   small_city_areas) -> None:
+    """The same city written the same way, then one incident moved differently in each:
+    every version is the same in both databases, the bins are not."""
+    worlds = []
+    for label, shift in (("rollupa", 0.002), ("rollupb", -0.002)):
+        conn = store_db.connect(isolated(label).database_url)
+        grid = populate(conn, small_city_areas, NOW, incidents=300, devices=0, workers=0,
+                        open_cases=0, closed_cases=0)
+        with conn.cursor() as cur:
+            cur.execute("UPDATE incidents SET lat = lat + %s WHERE source_id = 'wall-5'",
+                        (shift,))
+        conn.commit()
+        worlds.append((conn, grid))
+    try:
+        assert _versions(worlds[0][0]) == _versions(worlds[1][0])
+        for conn, grid in worlds:
+            _assert_exact(conn, grid)
+    finally:
+        for conn, _grid in worlds:
+            conn.close()
 
 
 def test_a_truncate_zeroes_the_counts_and_moves_every_version_on(isolated, small_city_areas):
