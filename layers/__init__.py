@@ -15,7 +15,9 @@ A layer module has:
   layer) what changed since `old`; return False when the layer's shape changed and only a
   full redraw will do;
 - optionally `LIVE = False`: the layer never changes while a screen is open (boundaries),
-  so a refresh does not query it.
+  so a refresh does not query it;
+- optionally `refresh_query(cur, scope, frame)`: what `memory` and `patch` need, when
+  that is much less than `query` returns (a refresh asks this instead of `query`).
 
 A new layer is one file here and one name in `LAYERS`. Layers draw in the order listed,
 bottom first.

@@ -36,9 +36,12 @@ class MapOptions:
     scale: float = 1.0  # marker, line and text sizes: the screen's width / 1920 px
 
 
-def _query(layer: ModuleType, cur, scope: Scope, frame: Frame, options: MapOptions):
+def _query(layer: ModuleType, cur, scope: Scope, frame: Frame, options: MapOptions,
+           refresh: bool = False):
     if layer.NAME == "cells":
         return layer.query(cur, scope, frame, metric=options.cell_metric)
+    if refresh and hasattr(layer, "refresh_query"):
+        return layer.refresh_query(cur, scope, frame)
     return layer.query(cur, scope, frame)
 
 
@@ -106,7 +109,7 @@ def refresh(cur, scope: Scope, now: datetime, memory: dict | None, kept: Patch,
         if not getattr(layer, "LIVE", True):
             offset += count
             continue
-        found = _query(layer, cur, scope, frame, options)
+        found = _query(layer, cur, scope, frame, options, refresh=True)
         old = memory["layers"].get(layer.NAME) or {}
         if not layer.patch([figure["data"][offset + k] for k in range(count)], old, found):
             return build(cur, scope, now, options)

@@ -1,7 +1,8 @@
 """The hourly incident rollup (m0011) against direct counts of `incidents`: after inserts,
 late incidents, upserts that move one to another hour or place, deletes, COPY and TRUNCATE,
 the rollup, the wall's hourly counts and the density map (which keeps whole hours between
-refreshes) are exactly what counting the incidents themselves gives."""
+refreshes) are exactly what counting the incidents themselves gives; and the refresh's
+short device query says what the full one says."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from psycopg2 import sql
 
 from alerts.api.scope import Scope, area_sql
 from ingest.records import Incident
-from layers import incidents
+from layers import devices, incidents
 from layers.frame import make_frame
 from store import db as store_db
 from store import incident_rollup, kpis
@@ -284,3 +285,15 @@ def test_writers_in_parallel_neither_deadlock_nor_lose_counts(world) -> None:
         _assert_exact(conn, grid)
     finally:
         conn.close()
+
+
+def test_the_refresh_device_query_agrees_with_the_full_one(world) -> None:
+    _settings, conn, grid = world
+    with conn.cursor() as cur:
+        for scope in [*_scopes(grid), Scope("grid", "999999999999999")]:
+            frame = make_frame(cur, scope, NOW)
+            full = devices.query(cur, scope, frame)
+            short = devices.refresh_query(cur, scope, frame)
+            assert (short.key, short.codes) == (full.key, full.codes), scope
+            assert devices.memory(short) == devices.memory(full)
+    conn.rollback()
