@@ -7,12 +7,14 @@ district's pool) shows on the city's map only.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from alerts.api.scope import Scope
 from alerts.dispatch.errors import ScheduleError
-from alerts.dispatch.schedule import on_duty
+from alerts.dispatch.schedule import Schedule, on_duty, parse_schedule
 from layers.frame import Frame, areas_sql
 from layers.legend import Legend
 from layers.typed import typed
@@ -24,7 +26,7 @@ COLOUR = "#7cf5ff"
 LEGEND = (Legend("layers.workers.on_duty", COLOUR),)
 
 QUERY = """
-SELECT w.worker_id, w.name, w.lon, w.lat, w.schedule
+SELECT w.worker_id, w.name, w.lon, w.lat, w.schedule::text
 FROM workers w LEFT JOIN areas g ON g.code = w.grid_code
 WHERE w.active AND w.lon IS NOT NULL AND w.lat IS NOT NULL AND {area}
 ORDER BY w.worker_id
@@ -39,13 +41,21 @@ class OnDuty:
     lat: list[float]
 
 
+@lru_cache(maxsize=4096)
+def _schedule(text: str | None) -> Schedule:
+    """A roster's schedule, read once per process: a refresh asks every few seconds about
+    every worker, and most share a few schedules. Keyed by the jsonb's text, so an edited
+    schedule is read again."""
+    return parse_schedule(None if text is None else json.loads(text))
+
+
 def query(cur, scope: Scope, frame: Frame) -> OnDuty:
     clause, params = areas_sql(scope, alias="g")
     cur.execute(QUERY.format(area=clause), params)
     found = OnDuty([], [], [], [])
     for worker_id, name, lon, lat, schedule in cur.fetchall():
         try:
-            working = on_duty(schedule, frame.now)
+            working = on_duty(_schedule(schedule), frame.now)
         except ScheduleError:
             log.warning("unreadable schedule", extra={"worker_id": worker_id})
             continue
