@@ -123,21 +123,15 @@ def fill_versions(settings: Settings, report: StackReport) -> None:
         conn.close()
 
 
-def _preloaded(conn) -> bool:
-    with conn.cursor() as cur:
-        cur.execute("SELECT current_setting('shared_preload_libraries')")
-        libraries = cur.fetchone()[0]
-    conn.rollback()
-    return "timescaledb" in [name.strip() for name in libraries.split(",")]
-
-
 def describe_timescale(conn, available: dict[str, str], installed: dict[str, str],
                        mode: str = "auto") -> str:
     """Say whether TimescaleDB is in use here, what new databases will use, or why not."""
     if "timescaledb" not in available:
         return "absent (plain PostgreSQL path: native partitions and rollup tables)"
     version = available["timescaledb"]
-    if not _preloaded(conn):
+    preloaded = features.timescale_preloaded(conn)
+    conn.rollback()
+    if not preloaded:
         return (f"available {version} but not in shared_preload_libraries: new databases "
                 "use plain PostgreSQL")
     if mode == "off":

@@ -51,11 +51,26 @@ def _create_extension(conn: psycopg2.extensions.connection, name: str) -> str | 
     return None
 
 
+def timescale_preloaded(conn: psycopg2.extensions.connection) -> bool:
+    """Whether the server loaded TimescaleDB at start, which the extension requires."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT current_setting('shared_preload_libraries')")
+        libraries = cur.fetchone()[0]
+    return "timescaledb" in [name.strip() for name in libraries.split(",")]
+
+
 def decide(conn: psycopg2.extensions.connection, timescale_mode: str) -> Features:
     """Pick the features for a new schema (inside the caller's transaction)."""
     available = available_extensions(conn)
     postgis = "postgis" in available and _create_extension(conn, "postgis") is None
     timescale = False
+    if timescale_mode != "off" and "timescaledb" in available and not timescale_preloaded(conn):
+        # Creating it now would not fail cleanly: the server ends the session. Installed
+        # but not preloaded means a server started before the extension was installed.
+        if timescale_mode == "on":
+            raise ConfigError("CITYOPS_TIMESCALE", "timescaledb is installed but not in "
+                              "shared_preload_libraries: add it and restart PostgreSQL")
+        available.pop("timescaledb")
     if timescale_mode != "off" and "timescaledb" in available:
         error = _create_extension(conn, "timescaledb")
         timescale = error is None
