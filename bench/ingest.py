@@ -1,7 +1,8 @@
 """Ingest throughput: ours end to end against a raw COPY floor and a naive per-message loop.
 
-    .venv/bin/python bench/ingest.py            # 1,000,000 readings
-    .venv/bin/python bench/ingest.py --quick    # 300,000 readings, about a minute
+    .venv/bin/python bench/ingest.py            # 2,000,000 readings
+    .venv/bin/python bench/ingest.py --quick    # 1,000,000 readings, about a minute
+    .venv/bin/python bench/ingest.py --quick --repeat 5   # adds ratio_floor_min/median/max
 
 All three write the same rows into the same `readings` table (same partitions, same
 indexes) of a scratch database on the local stack:
