@@ -98,6 +98,11 @@ def _refresh_timescale(conn: psycopg2.extensions.connection, until: datetime | N
                     "WHERE name = 'readings'")
         dirty_from, reach = cur.fetchone()
         end = max(reach, until) if until is not None else reach
+        if dirty_from >= end:
+            # Nothing stored below the policies' reach since the last refresh: the usual
+            # case, every tick of ingest's upkeep, so no query and no row write.
+            conn.commit()
+            return
         cur.execute("SELECT min(ts) FROM readings WHERE ts >= %s AND ts < %s",
                     (dirty_from, end))
         oldest = cur.fetchone()[0]
