@@ -1,5 +1,5 @@
 """Periodic care of the time series: rollups on both paths; partitions and retention on
-plain PostgreSQL (TimescaleDB's own jobs do those two there, see store/jobs.py).
+plain PostgreSQL (TimescaleDB's own jobs do those two there, see store/series_jobs.py).
 
 Ingest runs it between batches, so rollups stay current within `refresh_seconds`.
 """
