@@ -34,14 +34,20 @@ class Move:
     target: str | None
     roles: frozenset[str]
     needs_note: bool = False
+    # The tier answering for the case goes up one with the move (escalate).
+    raises_tier: bool = False
+    # False: the event's to_state is NULL, so the SLA clock (timeline.state_history) does
+    # not see a stage change: an escalation keeps the case in its stage.
+    records_state: bool = True
 
     def leads_to(self, state: str) -> str:
         return state if self.target is None else self.target
 
 
 def _move(action: str, name: str, sources: set[str], target: str | None,
-          roles: set[str], needs_note: bool = False) -> Move:
-    return Move(action, name, frozenset(sources), target, frozenset(roles), needs_note)
+          roles: set[str], needs_note: bool = False, **attributes: bool) -> Move:
+    return Move(action, name, frozenset(sources), target, frozenset(roles), needs_note,
+                **attributes)
 
 
 _DESK = {"operator", "manager"}
@@ -69,6 +75,13 @@ MOVES: dict[str, Move] = {m.action: m for m in (
     # A handled case waits for a person to verify the fix, so the sensor clearing
     # does not close it on its own.
     _move("resolve", "自动恢复", OPEN - {"handled"}, "resolved", {"system"}),
+    # The tier answering for the case goes up one; the state stays. Duty managers escalate
+    # from the desk, leaders may order it, the SLA ticker does it when a stage runs late.
+    _move("escalate", "升级", OPEN, None, {"manager", "leader", "system"}, needs_note=True,
+          raises_tier=True, records_state=False),
+    # The caller's 不满意 at the callback (回访) sends a closed hotline case back for the
+    # desk to verify again; only the rating itself makes this move (alerts/rating.py).
+    _move("review", "回访不满意", {"closed"}, "handled", {"system"}),
 )}
 
 
@@ -95,6 +108,9 @@ def may(role: str, action: str, state: str) -> Verdict:
         return Verdict(False, f"unknown role {role!r}; known: {', '.join(ROLES)}", move)
     if state not in STATES:
         return Verdict(False, f"the case is in an unknown state {state!r}", move)
+    if state not in move.sources and move.sources == OPEN:
+        return Verdict(False, f"{action} ({move.name}): only an open case takes this move; "
+                              f"this case is {label(state)}", move)
     if state not in move.sources:
         starts = ", ".join(label(s) for s in sorted(move.sources))
         return Verdict(False, f"{action} ({move.name}) is made from {starts}; "

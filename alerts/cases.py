@@ -1,4 +1,11 @@
-"""Opening a case and moving it through the case flow, against the database.
+"""Opening a case and moving it through the case flow, against the database: the one door.
+
+Every change of a case's state, tier, version or handler is a move of `caseflow.MOVES`
+made here, with its event on the timeline; escalation, the rating's review and
+auto-resolve included. Writes that ride along with a move (the assignee and dispatch row,
+an escalation notice) run as the move's `effects`, inside its transaction. Bookkeeping
+that changes no version (repeats, merges, SLA markers) is in `alerts/case_bookkeeping.py`.
+A test (tests/unit/test_layers.py) keeps every other module from writing `alerts`.
 
 Each call is one transaction on the given connection: it commits when the move is made and
 rolls back when it is refused or conflicts, so a refusal never leaves a trace. Versions are
@@ -7,7 +14,8 @@ optimistic: a move names the version the caller saw and loses cleanly if it is s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import psycopg2.extensions
@@ -17,6 +25,7 @@ from alerts.caseflow import may
 from alerts.errors import CaseNotFound, Conflict, Refused
 from alerts.guards import CaseFacts, refusal
 from alerts.states import FINISHED
+from alerts.tiers import next_tier
 
 Connection = psycopg2.extensions.connection
 
@@ -48,7 +57,13 @@ class Moved:
     to_state: str
     version: int
     event_id: int
+    from_tier: str | None = None
+    to_tier: str | None = None
 
+
+# Writes that ride along with a move, inside its transaction, after the case row changed
+# and before its event: they return details for the event (or None).
+Effects = Callable[[Any, Moved], dict[str, Any] | None]
 
 INSERT_CASE = """
 INSERT INTO alerts (fingerprint, kind, title, category, severity, description, lon, lat,
@@ -64,11 +79,12 @@ INSERT INTO alert_events (alert_id, actor, action, from_state, to_state, note, d
 VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
 """
 
-READ_CASE = "SELECT state, version, handled_by, auto_resolve FROM alerts WHERE id = %s"
+READ_CASE = ("SELECT state, version, handled_by, auto_resolve, tier FROM alerts "
+             "WHERE id = %s")
 
 # closed_at marks the end of the flow; a reopened or reviewed case is open again.
 UPDATE_CASE = """
-UPDATE alerts SET state = %(to)s, version = version + 1,
+UPDATE alerts SET state = %(to)s, version = version + 1, tier = %(tier)s,
     handled_by = CASE WHEN %(action)s = 'handle' THEN %(actor)s ELSE handled_by END,
     closed_at = CASE WHEN %(finished)s THEN now() ELSE NULL END
 WHERE id = %(id)s AND version = %(version)s
@@ -109,21 +125,23 @@ def read_facts(cur, alert_id: int, *, lock: bool = False) -> CaseFacts:
 
 def transition(conn: Connection, alert_id: int, action: str, actor: str, role: str,
                expected_version: int, note: str | None = None,
-               details: dict[str, Any] | None = None) -> Moved:
+               details: dict[str, Any] | None = None, *, effects: Effects | None = None,
+               event_action: str | None = None, tier: str | None = None) -> Moved:
     """Make one move of the case flow, or raise Refused / Conflict / CaseNotFound."""
     with conn, conn.cursor() as cur:
-        return _apply(cur, alert_id, action, actor, role, expected_version, note, details)
+        return transition_in(cur, alert_id, action, actor, role, expected_version, note,
+                             details, effects=effects, event_action=event_action, tier=tier)
 
 
 def transition_in(cur, alert_id: int, action: str, actor: str, role: str,
                   expected_version: int, note: str | None = None,
-                  details: dict[str, Any] | None = None) -> Moved:
-    """transition inside the caller's transaction; Refused / Conflict leave it usable."""
-    return _apply(cur, alert_id, action, actor, role, expected_version, note, details)
+                  details: dict[str, Any] | None = None, *, effects: Effects | None = None,
+                  event_action: str | None = None, tier: str | None = None) -> Moved:
+    """transition inside the caller's transaction; Refused / Conflict leave it usable.
 
-
-def _apply(cur, alert_id: int, action: str, actor: str, role: str, expected_version: int,
-           note: str | None, details: dict[str, Any] | None) -> Moved:
+    `effects` writes what rides along with the move (see `Effects`); `event_action` names
+    the event when something other than the move itself made it (a rating: `rate`);
+    `tier` is the tier answering after a dispatch (the chosen worker's)."""
     case = read_facts(cur, alert_id)
     if case.version != expected_version:
         raise Conflict(alert_id, expected_version, case.state, case.version)
@@ -133,14 +151,20 @@ def _apply(cur, alert_id: int, action: str, actor: str, role: str, expected_vers
     why_not = refusal(verdict.move, actor, note, case)
     if why_not:
         raise Refused(alert_id, action, why_not)
-    to_state = verdict.move.leads_to(case.state)
+    move = verdict.move
+    to_state = move.leads_to(case.state)
+    to_tier = next_tier(case.tier) if move.raises_tier else (tier or case.tier)
     cur.execute(UPDATE_CASE, {"to": to_state, "action": action, "actor": actor,
-                              "finished": to_state in FINISHED, "id": alert_id,
-                              "version": expected_version})
+                              "tier": to_tier, "finished": to_state in FINISHED,
+                              "id": alert_id, "version": expected_version})
     row = cur.fetchone()
     if row is None:
         # Another transaction committed between our read and our update.
         now = read_facts(cur, alert_id)
         raise Conflict(alert_id, expected_version, now.state, now.version)
-    event_id = record_event(cur, alert_id, actor, action, case.state, to_state, note, details)
-    return Moved(alert_id, action, case.state, to_state, row[0], event_id)
+    moved = Moved(alert_id, action, case.state, to_state, row[0], 0, case.tier, to_tier)
+    more = effects(cur, moved) if effects is not None else None
+    event_id = record_event(cur, alert_id, actor, event_action or action, case.state,
+                            to_state if move.records_state else None, note,
+                            {**(details or {}), **(more or {})} or None)
+    return replace(moved, event_id=event_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from alerts.case_bookkeeping import count_repeat, set_rule
 from alerts.cases import NewCase, open_alert_in, transition_in
 from alerts.errors import CaseError
 from alerts.evaluate import Signal
@@ -29,14 +30,6 @@ OPEN_CASE = """
 SELECT id, version FROM alerts
 WHERE fingerprint = %s AND state NOT IN ('closed', 'rejected', 'resolved')
 FOR UPDATE
-"""
-REPEAT = """
-UPDATE alerts SET repeat_count = repeat_count + 1,
-    last_seen_at = greatest(last_seen_at, to_timestamp(%s))
-WHERE id = %s
-"""
-SET_RULE = """
-UPDATE alerts SET rule_id = %s, last_seen_at = to_timestamp(%s), inhibits = %s WHERE id = %s
 """
 SAVE_STATE = """
 INSERT INTO alert_engine_state (consumer_group, state, offsets, saved_at)
@@ -60,7 +53,7 @@ def record_fire(cur, sig: Signal) -> str:
         return muted
     found = case_holding(cur, sig.fingerprint)
     if found is not None:
-        cur.execute(REPEAT, (sig.at, found[0]))
+        count_repeat(cur, found[0], sig.at)
         kind, details = source_of(sig)
         grouping.note_repeat(cur, found[0], kind, sig.fingerprint, sig.at, details, ACTOR)
         return "repeated"
@@ -77,8 +70,7 @@ def record_fire(cur, sig: Signal) -> str:
     case = report_case(sig) if is_report(sig) else new_case(sig)
     alert_id = open_alert_in(cur, case, ACTOR)
     spec = [i.to_json() for i in sig.rule.inhibits] or None
-    cur.execute(SET_RULE, (None if is_report(sig) else sig.rule.id, sig.at,
-                           None if spec is None else Json(spec), alert_id))
+    set_rule(cur, alert_id, None if is_report(sig) else sig.rule.id, sig.at, spec)
     grouping.add_source(cur, alert_id, kind, sig.fingerprint, sig.at, details)
     return "opened"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.caseflow import Move
+from alerts.caseflow import Move, may
+from alerts.tiers import TIER_NAMES, TIERS, next_tier
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class CaseFacts:
     version: int
     handled_by: str | None
     auto_resolve: bool
+    tier: str = "grid"
 
 
 def refusal(move: Move, actor: str, note: str | None, case: CaseFacts) -> str | None:
@@ -27,4 +29,23 @@ def refusal(move: Move, actor: str, note: str | None, case: CaseFacts) -> str | 
                 "another person must check the work")
     if move.action == "resolve" and not case.auto_resolve:
         return "this case does not resolve by itself; its rule did not ask for auto-resolve"
+    if move.raises_tier:
+        return _tier_refusal(case.tier)
     return None
+
+
+def _tier_refusal(tier: str) -> str | None:
+    if tier not in TIERS:
+        return f"the case is at an unknown tier {tier!r}"
+    if next_tier(tier) is None:
+        return f"the case is already at the {tier} ({TIER_NAMES[tier]}) tier; nobody is higher"
+    return None
+
+
+def could(role: str, action: str, state: str, tier: str) -> bool:
+    """Whether to offer a move at all: the table allows it and no guard that can be asked
+    without the case's people says no (the note is asked for when the move is made)."""
+    verdict = may(role, action, state)
+    if not verdict:
+        return False
+    return refusal(verdict.move, "-", "-", CaseFacts(state, 0, None, True, tier)) is None

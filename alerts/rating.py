@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from alerts.cases import Connection, record_event
+from alerts.cases import Connection, record_event, transition_in
 from alerts.errors import CaseNotFound, Refused
 from alerts.states import FINISHED, label
 
@@ -24,7 +24,9 @@ _BY_LABEL = {name: code for code, name in RATINGS.items()}
 # Only cases that started with a caller have someone to ask; merged cases that gain a
 # hotline source (a later session) should be admitted here too.
 RATED_KINDS = frozenset({"hotline"})
-REVIEW_STATE = "handled"
+# The move a 不满意 makes (caseflow.MOVES: closed -> handled, by the system on the
+# caller's word); its event keeps the name `rate`, the caller's act that made it.
+REVIEW = "review"
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,6 @@ def rating_code(rating: str) -> str:
 READ = "SELECT state, version, kind, fingerprint FROM alerts WHERE id = %s FOR UPDATE"
 OTHER_OPEN = ("SELECT id FROM alerts WHERE fingerprint = %s AND id <> %s "
               "AND NOT (state = ANY(%s))")
-REVIEW = ("UPDATE alerts SET state = %s, version = version + 1, closed_at = NULL "
-          "WHERE id = %s RETURNING version")
 STORE = "INSERT INTO case_ratings (alert_id, rating, actor, event_id) VALUES (%s, %s, %s, %s)"
 
 
@@ -63,12 +63,14 @@ def rate(conn: Connection, alert_id: int, rating: str, actor: str) -> Rated:
             raise CaseNotFound(alert_id)
         state, version, kind, fingerprint = row
         _check_rateable(cur, alert_id, state, kind, fingerprint, code)
-        to_state = REVIEW_STATE if code == "dissatisfied" else state
-        if to_state != state:
-            cur.execute(REVIEW, (to_state, alert_id))
-            version = cur.fetchone()[0]
-        event_id = record_event(cur, alert_id, actor, "rate", state, to_state,
-                                RATINGS[code], {"rating": code})
+        if code == "dissatisfied":
+            moved = transition_in(cur, alert_id, REVIEW, actor, "system", version,
+                                  RATINGS[code], {"rating": code}, event_action="rate")
+            to_state, version, event_id = moved.to_state, moved.version, moved.event_id
+        else:
+            to_state = state
+            event_id = record_event(cur, alert_id, actor, "rate", state, state,
+                                    RATINGS[code], {"rating": code})
         cur.execute(STORE, (alert_id, code, actor, event_id))
     return Rated(alert_id, code, to_state, version, event_id)
 

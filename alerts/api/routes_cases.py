@@ -10,12 +10,13 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from alerts.api.auth import login_required
 from alerts.api.casequeries import get_case, incidents, level_lookup, list_cases, timeline
 from alerts.api.database import connection
-from alerts.api.dispatching import DISPATCHER_KEY, BrokerUnavailable
+from alerts.api.dispatching import DISPATCHER_KEY, BrokerDispatcher, BrokerUnavailable
 from alerts.api.filters import BadQuery, parse_filter
 from alerts.api.masking import masked_incident
 from alerts.cases import transition
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.errors import CaseNotFound, Conflict, Refused
+from alerts.escalation import manual
 
 bp = Blueprint("cases", __name__)
 
@@ -77,6 +78,8 @@ def case_transition(case_id: int):
     viewer = g.viewer
     if action == "dispatch":
         return _dispatch(conn, case_id, version, note)
+    if action == manual.ACTION:
+        return _escalate(conn, case_id, version, note)
     try:
         moved = transition(conn, case_id, action, actor=viewer.user.username, role=viewer.role,
                            expected_version=version, note=note, details={"via": "api"})
@@ -93,6 +96,29 @@ def _move_failed(exc: Exception):
     if isinstance(exc, Refused):
         return jsonify(error=exc.reason, action=exc.action), 403
     abort(404, description=NOT_FOUND)
+
+
+def _escalate(conn, case_id: int, version: int, note: str | None):
+    """升级 through alerts.escalation: the tier rises and its worker or unit is told on the
+    dispatch topic when this server dispatches; otherwise the new tier sees it on its desk."""
+    dispatcher = current_app.extensions.get(DISPATCHER_KEY)
+    producer = topic = None
+    if isinstance(dispatcher, BrokerDispatcher):
+        topic = dispatcher.topic
+        try:
+            producer = dispatcher.producer()
+        except BrokerUnavailable:
+            producer = None
+    viewer = g.viewer
+    try:
+        done, sent = manual.escalate_and_tell(conn, producer, topic, case_id,
+                                              viewer.user.username, viewer.role, version,
+                                              note, details={"via": "api"})
+    except (Conflict, Refused, CaseNotFound) as exc:
+        return _move_failed(exc)
+    return jsonify(id=done.alert_id, action=manual.ACTION, from_tier=done.from_tier,
+                   tier=done.to_tier, version=done.version, event_id=done.event_id,
+                   notified=sent)
 
 
 def _dispatch(conn, case_id: int, version: int, note: str | None):

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from alerts.case_assignment import DispatchRow, record_dispatch
 from alerts.caseflow import may
 from alerts.cases import Connection, transition
 from alerts.dispatch.chooser import Choice, choose
@@ -20,13 +21,6 @@ from alerts.dispatch.pools import CaseToDispatch, pools, read_case
 from alerts.dispatch.publish import publish
 from alerts.dispatch.webhook import Outcome, Webhook, send_webhook
 from alerts.errors import Conflict, Refused
-
-ASSIGN = "UPDATE alerts SET assignee_worker_id = %s, tier = %s WHERE id = %s"
-
-INSERT_DISPATCH = """
-INSERT INTO dispatches (delivery_id, alert_id, worker_id, tier, area_code, actor, at, body)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-"""
 
 
 @dataclass(frozen=True)
@@ -78,29 +72,14 @@ def _choose(conn: Connection, alert_id: int, role: str, expected_version: int,
 def _commit(conn: Connection, case: CaseToDispatch, choice: Choice, delivery_id: str,
             body: bytes, actor: str, role: str, expected_version: int, note: str | None,
             at: datetime):
-    """Write the assignment and the dispatch row, then let transition() commit them with
-    the move, or roll them back with it: psycopg2's `with conn` inside transition() ends the
-    transaction these writes opened, it does not start a new one."""
-    if conn.autocommit:
-        conn.autocommit = False  # restored below; autocommit would commit the writes alone
-        restore = True
-    else:
-        restore = False
+    """The 派遣 move, with the assignment and the dispatch row as its effects: all three
+    commit together or not at all."""
     worker = choice.worker
-    try:
-        with conn.cursor() as cur:
-            cur.execute(ASSIGN, (worker.worker_id, choice.tier, case.alert_id))
-            cur.execute(INSERT_DISPATCH, (delivery_id, case.alert_id, worker.worker_id,
-                                          choice.tier, choice.area_code, actor, at,
-                                          body.decode("utf-8")))
-        return transition(conn, case.alert_id, "dispatch", actor, role, expected_version,
-                          note, details={"worker_id": worker.worker_id, "tier": choice.tier,
-                                         "area_code": choice.area_code,
-                                         "delivery_id": delivery_id,
-                                         "passed_over": list(choice.passed_over)})
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        if restore:
-            conn.autocommit = True
+    row = DispatchRow(delivery_id, case.alert_id, worker.worker_id, choice.tier,
+                      choice.area_code, actor, at, body)
+    return transition(conn, case.alert_id, "dispatch", actor, role, expected_version, note,
+                      details={"worker_id": worker.worker_id, "tier": choice.tier,
+                               "area_code": choice.area_code, "delivery_id": delivery_id,
+                               "passed_over": list(choice.passed_over)},
+                      effects=lambda cur, _moved: record_dispatch(cur, row),
+                      tier=choice.tier)

@@ -1,8 +1,12 @@
-"""The ticker's reads and writes on `alerts`: open cases, one locked case, its markers."""
+"""The ticker's reads of `alerts`: the open cases, and one case under a row lock.
+
+Its writes are the cases module's: markers in `alerts/case_bookkeeping.py`, the escalate
+move in `alerts/cases.py`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from alerts.escalation.decision import Markers
 from alerts.states import FINISHED
@@ -18,21 +22,6 @@ SELECT state, version, tier, category, due_at, sla_level, sla_stage, sla_stage_s
        sla_warned_at, sla_escalated_elapsed
 FROM alerts WHERE id = %s AND state <> ALL(%s)
 FOR UPDATE SKIP LOCKED
-"""
-
-# Bookkeeping only: the version stays, so an operator's pending move is not disturbed.
-WRITE_MARKERS = """
-UPDATE alerts SET due_at = %(due_at)s, sla_level = %(level)s, sla_stage = %(stage)s,
-    sla_stage_started_at = %(stage_started_at)s, sla_warned_at = %(warned_at)s,
-    sla_escalated_elapsed = %(escalated_elapsed)s
-WHERE id = %(id)s AND version = %(version)s
-"""
-
-# A change of who holds the case: a new version, so anyone acting on the old one reloads.
-ESCALATE = """
-UPDATE alerts SET tier = %(tier)s, version = version + 1
-WHERE id = %(id)s AND version = %(version)s
-RETURNING version
 """
 
 
@@ -58,17 +47,3 @@ def lock_case(cur, alert_id: int) -> LockedCase | None:
     if row is None:
         return None
     return LockedCase(alert_id, row[0], row[1], row[2], row[3], Markers(*row[4:10]))
-
-
-def write_markers(cur, case: LockedCase, markers: Markers) -> None:
-    cur.execute(WRITE_MARKERS, {**asdict(markers), "id": case.alert_id,
-                                "version": case.version})
-
-
-def escalate_tier(cur, case: LockedCase, tier: str) -> int:
-    """Set the new tier; returns the new version (the row lock guarantees the match)."""
-    cur.execute(ESCALATE, {"tier": tier, "id": case.alert_id, "version": case.version})
-    row = cur.fetchone()
-    if row is None:
-        raise RuntimeError(f"case {case.alert_id} changed under the ticker's row lock")
-    return row[0]

@@ -1,6 +1,6 @@
 """The words and details of the ticker's `warn` and `escalate` events on a case's timeline.
 
-Neither is a move of the case flow: `to_state` is NULL, so `timeline.state_history` (and
+Neither changes the case's stage: `to_state` is NULL, so `timeline.state_history` (and
 with it the SLA clock) does not see them. `details.at` is the tick's time; the event's own
 `at` is when it was written.
 """
@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.escalation.decision import Decision
-from alerts.escalation.notify import Notice
 from alerts.sla import STAGES
 from alerts.tiers import TIER_NAMES
 
@@ -32,12 +31,13 @@ def warn_event(decision: Decision, now: datetime) -> tuple[str, dict[str, Any]]:
                   "at": now.isoformat()}
 
 
-def escalate_event(decision: Decision, from_tier: str, notice: Notice,
+def escalate_event(decision: Decision, from_tier: str,
                    now: datetime) -> tuple[str, dict[str, Any]]:
+    """The note and details of the ticker's escalate move; who was told is added by the
+    move's effects (`notified`)."""
     stage, to_tier = decision.status.stage, decision.escalate_to
     note = f"{STAGES[stage]}超时,由{TIER_NAMES[from_tier]}升级至{TIER_NAMES[to_tier]}"
     return note, {"stage": stage, "from_tier": from_tier, "to_tier": to_tier,
                   "limit_h": _hours(decision.status.limit),
                   "elapsed_h": _hours(decision.status.elapsed),
-                  "due_at": _iso(decision.markers.due_at), "notified": notice.details(),
-                  "at": now.isoformat()}
+                  "due_at": _iso(decision.markers.due_at), "at": now.isoformat()}

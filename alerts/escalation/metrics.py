@@ -20,6 +20,9 @@ class TickerMetrics:
         self.outcomes = Counter("cityops_sla_cases_total", "what the ticker did to cases "
                                 "(warned, escalated, notified, unsent, busy, failed)",
                                 ["outcome"], registry=r)
+        self.resent = Counter("cityops_dispatch_resent_total",
+                              "dispatches committed earlier but unsent (the broker was away), "
+                              "sent by the ticker's pass", registry=r)
         self.db_errors = Counter("cityops_sla_db_errors_total",
                                  "passes lost to the database being unavailable", registry=r)
 

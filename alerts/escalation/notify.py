@@ -16,6 +16,7 @@ from datetime import datetime
 
 from kafka.errors import KafkaError
 
+from alerts.case_assignment import DispatchRow, record_dispatch
 from alerts.dispatch.chooser import Choice, choose
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.dispatch.message import build_message, encode
@@ -26,13 +27,6 @@ from alerts.escalation.notice import build_notice, notice_key
 log = logging.getLogger("cityops.alerts.escalation")
 
 IN_HANDS: frozenset[str] = frozenset({"dispatched", "in_progress"})
-
-ASSIGN = "UPDATE alerts SET assignee_worker_id = %s WHERE id = %s"
-
-INSERT_DISPATCH = """
-INSERT INTO dispatches (delivery_id, alert_id, worker_id, tier, area_code, actor, at, body)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-"""
 
 UNIT_OF_AREA = "SELECT unit_code FROM unit_areas WHERE area_code = %s"
 
@@ -72,9 +66,8 @@ def _redispatch(cur, case: CaseToDispatch, choice: Choice, actor: str,
     delivery_id = str(uuid.uuid4())
     worker_id = choice.worker.worker_id
     body = encode(build_message(delivery_id, case, choice, actor, at, case.version))
-    cur.execute(ASSIGN, (worker_id, case.alert_id))
-    cur.execute(INSERT_DISPATCH, (delivery_id, case.alert_id, worker_id, choice.tier,
-                                  choice.area_code, actor, at, body.decode("utf-8")))
+    record_dispatch(cur, DispatchRow(delivery_id, case.alert_id, worker_id, choice.tier,
+                                     choice.area_code, actor, at, body))
     return Notice("dispatch", worker_id, delivery_id, body)
 
 

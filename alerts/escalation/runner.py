@@ -1,5 +1,8 @@
 """`cityops escalate`: the SLA ticker every N seconds, with /healthz, /metrics and a clean stop.
 
+Each pass also sends the dispatches that were committed while the broker was away
+(`publish_pending`): a dispatch is told to its worker at least once, never lost.
+
 A pass that fails because the database is away is logged and retried at the next interval
 with a new connection; SIGTERM / SIGINT end the wait at once and the loop after the pass in
 progress, so a case is never left half-written (each case is its own transaction anyway).
@@ -14,6 +17,7 @@ from datetime import UTC, datetime
 
 import psycopg2
 
+from alerts.dispatch.publish import publish_pending
 from alerts.escalation.metrics import TickerMetrics
 from alerts.escalation.ticker import default_policy, tick
 from cityops import kafka_client
@@ -47,8 +51,9 @@ class Ticker:
             if self.conn is None or self.conn.closed:
                 self.conn = db.connect(self.settings.database_url,
                                        application_name="cityops-escalate")
-            report = tick(self.conn, self.producer, self.settings.topic("dispatch"),
-                          datetime.now(UTC), self.policy)
+            topic = self.settings.topic("dispatch")
+            report = tick(self.conn, self.producer, topic, datetime.now(UTC), self.policy)
+            resent = publish_pending(self.conn, self.producer, topic)
         except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
             log.warning("SLA pass skipped: database unavailable",
                         extra={"error": str(exc).strip().splitlines()[0]})
@@ -57,10 +62,11 @@ class Ticker:
             return
         seconds = time.monotonic() - started
         self.metrics.record(report, seconds)
+        self.metrics.resent.inc(resent)
         self.last_pass = time.monotonic()
-        if report.warned or report.escalated or report.failed:
+        if report.warned or report.escalated or report.failed or resent:
             log.info("SLA pass", extra={"open": report.checked, "warned": report.warned,
-                                        "escalated": report.escalated,
+                                        "escalated": report.escalated, "resent": resent,
                                         "failed": report.failed, "seconds": round(seconds, 3)})
 
     def close(self) -> None:

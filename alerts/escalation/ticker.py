@@ -11,11 +11,12 @@ Messages go out after the commit.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from alerts.calendar import WorkingCalendar
-from alerts.cases import Connection, record_event
+from alerts.case_bookkeeping import write_sla_markers
+from alerts.cases import Connection, Moved, record_event, transition_in
 from alerts.escalation import case_rows
 from alerts.escalation.case_rows import LockedCase
 from alerts.escalation.decision import Decision, decide
@@ -97,7 +98,7 @@ def tick_case(conn: Connection, alert_id: int, now: datetime, policy: SlaPolicy)
         decision = decide(policy, case.category, case.tier, history, case.markers, now)
         if decision.markers == case.markers and not decision.warn:
             return CaseTick()  # the common case: nothing to write at all
-        case_rows.write_markers(cur, case, decision.markers)
+        write_sla_markers(cur, alert_id, case.version, asdict(decision.markers))
         if decision.warn:
             record_event(cur, alert_id, ACTOR, "warn", case.state, None,
                          *warn_event(decision, now))
@@ -106,10 +107,16 @@ def tick_case(conn: Connection, alert_id: int, now: datetime, policy: SlaPolicy)
 
 
 def _escalate(cur, case: LockedCase, decision: Decision, now: datetime) -> Notice:
-    # An attribute change plus an event, not a move: the case stays in its state and
-    # only the tier answering for it changes (caseflow.MOVES has no escalate move).
-    case_rows.escalate_tier(cur, case, decision.escalate_to)
-    notice = prepare(cur, case.alert_id, case.tier, decision.status.stage, ACTOR, now)
-    record_event(cur, case.alert_id, ACTOR, "escalate", case.state, None,
-                 *escalate_event(decision, case.tier, notice, now))
-    return notice
+    # The escalate move: the case stays in its state and only the tier answering for it
+    # rises; the new tier's worker or unit is told through the move's effects.
+    notices: list[Notice] = []
+
+    def tell(cur, moved: Moved) -> dict:
+        notices.append(prepare(cur, case.alert_id, case.tier, decision.status.stage, ACTOR,
+                               now))
+        return {"notified": notices[0].details()}
+
+    note, details = escalate_event(decision, case.tier, now)
+    transition_in(cur, case.alert_id, "escalate", ACTOR, "system", case.version, note,
+                  details, effects=tell)
+    return notices[0]

@@ -11,6 +11,7 @@ from typing import Any
 
 from psycopg2.extras import Json
 
+from alerts.case_bookkeeping import note_merged
 from alerts.cases import record_event
 from alerts.grouping.categories import same_problem
 from alerts.grouping.policy import DEFAULT, Candidate, MergePolicy, Report, degrees_around
@@ -36,12 +37,6 @@ FOR UPDATE
 ADD_SOURCE = """
 INSERT INTO case_sources (alert_id, source_kind, source_key, at, details)
 VALUES (%s, %s, %s, to_timestamp(%s), %s)
-"""
-# A person reported it, so a person verifies it: the sensor clearing no longer resolves it.
-MERGED = """
-UPDATE alerts SET last_seen_at = greatest(last_seen_at, to_timestamp(%s)),
-    auto_resolve = auto_resolve AND %s
-WHERE id = %s
 """
 
 
@@ -84,7 +79,7 @@ def merge(cur, alert_id: int, kind: str, key: str, at: float, details: dict[str,
           actor: str) -> None:
     """Add a source to an open case, with its 'merge' event on the timeline."""
     add_source(cur, alert_id, kind, key, at, details)
-    cur.execute(MERGED, (at, kind != "incident", alert_id))
+    note_merged(cur, alert_id, at, by_person=kind == "incident")
     record_event(cur, alert_id, actor, "merge", None, None,
                  f"合并上报 (merged): {key}", {"source_kind": kind, "source_key": key,
                                               "at": at, **details})

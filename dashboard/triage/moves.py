@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from alerts.api.casequeries import get_case
 from alerts.api.dispatching import BrokerDispatcher, BrokerUnavailable
-from alerts.caseflow import MOVES, may, needs_note
+from alerts.caseflow import MOVES, needs_note
 from alerts.cases import transition
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.errors import CaseNotFound, Conflict, Refused
 from alerts.escalation import manual
+from alerts.guards import could
 from dashboard.i18n import translate
 
 # The console's moves in the order the buttons stand. `return` is a worker's move in
@@ -30,19 +31,13 @@ CAUTION: frozenset[str] = frozenset({"reject", "reopen", "park", "escalate"})
 
 
 def move_needs_note(action: str) -> bool:
-    return action == manual.ACTION or needs_note(action)
+    return needs_note(action)
 
 
 def offered(role: str, state: str, tier: str) -> list[str]:
     """The console's moves this role may make on a case in this state, in button order."""
-    shown = []
-    for action in CONSOLE_MOVES:
-        if action == manual.ACTION:
-            if manual.may_escalate(role, state, tier):
-                shown.append(action)
-        elif action in MOVES and may(role, action, state):
-            shown.append(action)
-    return shown
+    return [action for action in CONSOLE_MOVES if action in MOVES
+            and could(role, action, state, tier)]
 
 
 @dataclass(frozen=True)
@@ -127,18 +122,23 @@ def _dispatch(conn, request: MoveRequest, actor: str, role: str, note: str | Non
 
 def _escalate(conn, request: MoveRequest, actor: str, role: str, note: str | None,
               dispatcher) -> Outcome:
-    done = manual.escalate(conn, request.case_id, actor, role, request.expected_version, note)
-    sent = False
-    # The dashboard's only producer is the dispatcher's; without one the escalation stands
-    # and the new tier sees the case on its desk (a re-dispatch is retried as pending).
-    if isinstance(dispatcher, BrokerDispatcher):
-        try:
-            sent = manual.notify(conn, dispatcher.producer(), dispatcher.topic, done)
-        except BrokerUnavailable:
-            sent = False
+    producer, topic = _producer_of(dispatcher)
+    done, sent = manual.escalate_and_tell(conn, producer, topic, request.case_id, actor, role,
+                                          request.expected_version, note)
     key = "triage.msg.escalated" if sent else "triage.msg.escalated_unsent"
     return Outcome(True, key, {"from_tier": done.from_tier, "to_tier": done.to_tier},
                    refresh=True)
+
+
+def _producer_of(dispatcher) -> tuple[object | None, str]:
+    """The dashboard's only producer is the dispatcher's; without one (or with the broker
+    away) the escalation stands unsent and the new tier sees the case on its desk."""
+    if not isinstance(dispatcher, BrokerDispatcher):
+        return None, ""
+    try:
+        return dispatcher.producer(), dispatcher.topic
+    except BrokerUnavailable:
+        return None, dispatcher.topic
 
 
 def message(lang: str, outcome: Outcome) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from psycopg2.extras import Json, execute_values
 
+from alerts.case_history import load_cases
 from sim.seed.grid import Cells
 from sim.seed.incidents import Report
 from sim.seed.people import Staff
@@ -149,15 +150,9 @@ def write(conn, cells: Cells, staff: Staff, reports: list[Report], rng: np.rando
     plans = _plans(cells, staff, reports, rng, open_count, now)
     timed = [(plan, _times(rng, plan, now)) for plan in plans]
     with conn.cursor() as cur:
-        ids = execute_values(
-            cur, "INSERT INTO alerts (fingerprint, kind, title, category, severity, state, "
-                 "version, rule_id, description, lon, lat, grid_code, community_code, "
-                 "street_code, district_code, assignee_worker_id, opened_at, last_seen_at, "
-                 "due_at, closed_at, handled_by, labels, tier) VALUES %s RETURNING id",
-            [_case_row(plan, cells, times, now) for plan, times in timed],
-            page_size=1000, fetch=True)
+        ids = load_cases(cur, [_case_row(plan, cells, times, now) for plan, times in timed])
         events, sources = [], []
-        for (alert_id,), (plan, times) in zip(ids, timed, strict=True):
+        for alert_id, (plan, times) in zip(ids, timed, strict=True):
             events.extend(_events(alert_id, plan, times, now))
             sources.append((alert_id, "incident",
                             f"{plan.report.source}:{plan.report.source_id}", plan.opened))

@@ -15,7 +15,10 @@ def test_every_move_leads_to_a_known_state_from_known_states() -> None:
 
 def test_every_open_state_has_a_way_forward_and_finished_ones_have_none() -> None:
     for state in STATES:
-        leaving = [m for m in MOVES.values() if state in m.sources and m.target != state]
+        # The caller's 不满意 (review, made only by a rating) is the one way back from a
+        # finished case; it is not a way forward of the flow.
+        leaving = [m for m in MOVES.values() if state in m.sources and m.target != state
+                   and m.action != "review"]
         assert bool(leaving) == (state not in FINISHED), state
 
 
