@@ -25,12 +25,16 @@ ON_TICK = {"absence": absence.on_tick, "count": count.on_tick,
 class Evaluator:
     def __init__(self, rules: RuleSet) -> None:
         self.state: dict[str, dict[str, Any]] = {}
+        self.kinds: dict[str, str] = {}
         self.use(rules)
 
     def use(self, rules: RuleSet) -> None:
-        """Switch to a (reloaded) rule set; rules that stay keep their state."""
+        """Switch to a (reloaded) rule set; rules that stay keep their state, unless the id
+        now names a rule of another kind: its state would not fit (KeyError on the tick)."""
         self.rules = rules
-        self.state = {r.id: self.state.get(r.id, {}) for r in rules.rules}
+        self.state = {r.id: self.state.get(r.id, {}) if self.kinds.get(r.id) == r.kind else {}
+                      for r in rules.rules}
+        self.kinds = {r.id: r.kind for r in rules.rules}
         self.by_metric: dict[str, list[Rule]] = defaultdict(list)
         self.per_device: list[Rule] = []     # absence and device geofences: any metric
         self.on_incidents: list[Rule] = []
