@@ -61,7 +61,10 @@ def run(settings: Settings, streams: tuple[str, ...] = STREAMS) -> int:
     check_port_free(settings.metrics_host, settings.ingest_metrics_port,
                     "CITYOPS_INGEST_METRICS_PORT")
     metrics = IngestMetrics()
-    producer = kafka_client.producer(settings)
+    # Not idempotent: an idempotent producer treats a letter too large for the topic as a
+    # fatal error and refuses every later one; a dead letter sent twice is harmless.
+    producer = kafka_client.producer(settings, enable_idempotence=False,
+                                     client_id="cityops-dead-letters")
     dead_letters = {s: DeadLetters(producer, settings.topic("dlq")) for s in streams}
     loops = [build_stream(s, settings, metrics, dead_letters[s]) for s in streams]
     stop = StopSignal()
