@@ -9,7 +9,7 @@ import psycopg2.extensions
 from psycopg2 import sql
 
 DAYS_AHEAD = 7
-_NAME = re.compile(r"^readings_p(\d{8})$")
+_NAME = re.compile(r"readings_p(\d{8})")
 
 
 def partition_name(day: date) -> str:
@@ -23,7 +23,7 @@ def existing_days(conn: psycopg2.extensions.connection) -> set[date]:
                        WHERE i.inhparent = 'readings'::regclass""")
         names = [row[0] for row in cur.fetchall()]
     return {datetime.strptime(m.group(1), "%Y%m%d").date()
-            for m in map(_NAME.match, names) if m}
+            for m in map(_NAME.fullmatch, names) if m}
 
 
 def ensure_days(conn: psycopg2.extensions.connection, first: date, last: date,

@@ -26,8 +26,8 @@ from alerts.dispatch.errors import ScheduleError
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SECONDS_A_DAY = 24 * 3600
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-_SPAN_TEXT = re.compile(r"^(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_SPAN_TEXT = re.compile(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _day(value: Any) -> int:
 
 
 def parse_span_text(text: str) -> Span:
-    match = _SPAN_TEXT.match(text.strip())
+    match = _SPAN_TEXT.fullmatch(text.strip())
     if not match:
         raise ScheduleError(f"hours must look like 08:00-17:30, not {text!r}")
     return parse_span(match.group(1), match.group(2))
@@ -200,7 +200,7 @@ def parse_span(start: Any, end: Any) -> Span:
 
 
 def _clock(value: Any, which: str) -> int:
-    match = _CLOCK.match(value) if isinstance(value, str) else None
+    match = _CLOCK.fullmatch(value) if isinstance(value, str) else None
     if not match:
         raise ScheduleError(f"shift {which} must be HH:MM, not {value!r}")
     hours, minutes = int(match.group(1)), int(match.group(2))

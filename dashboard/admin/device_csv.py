@@ -24,7 +24,7 @@ REQUIRED = ("device_id", "kind")
 KNOWN = frozenset(FIELDS) | {"placed"}
 KINDS: tuple[str, ...] = tuple(sorted({m.kind for m in METRICS.values()}))
 MAX_ROWS = 200_000
-DEVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
+DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
 
 TEMPLATE_ROWS = (
     ("streetlight-000001", "streetlight", "外滩路灯1", "121.4903", "31.2397",
@@ -99,7 +99,7 @@ def check_row(raw: dict) -> tuple[dict | None, Reason | None]:
     kind = (raw.get("kind") or "").strip()
     if not device_id:
         return None, Reason("admin.devices.reason.no_id")
-    if not DEVICE_ID.match(device_id):
+    if not DEVICE_ID.fullmatch(device_id):
         return None, Reason("admin.devices.reason.bad_id", {"device_id": device_id})
     if not kind:
         return None, Reason("admin.devices.reason.no_kind")

@@ -18,7 +18,7 @@ from alerts.dispatch.schedule import Span, on_duty, parse_schedule
 from dashboard.i18n import translate, when
 
 MIN_PASSWORD = 10
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,63}$")
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}")
 
 
 def _clock(seconds: int) -> str:
@@ -73,7 +73,7 @@ def new_account_problems(username: str, password: str, again: str, role: str | N
                          area_code: str, scope: Scope) -> list[str]:
     """Catalogue keys of what is wrong with a new account; empty when it may be added."""
     problems = []
-    if not USERNAME.match(username or ""):
+    if not USERNAME.fullmatch(username or ""):
         problems.append("admin.users.problem.username")
     if role not in USER_ROLES:
         problems.append("admin.users.problem.role")

@@ -11,8 +11,8 @@ import orjson
 
 from ingest.errors import BadMessage
 
-DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-METRIC_NAME = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
+DEVICE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+METRIC_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 MAX_BYTES = 256 * 1024
 
 
@@ -84,13 +84,13 @@ def number(raw: object, what: str) -> float:
 
 
 def device_id(raw: object) -> str:
-    if not isinstance(raw, str) or not DEVICE_ID.match(raw):
+    if not isinstance(raw, str) or not DEVICE_ID.fullmatch(raw):
         raise BadMessage("bad_device", f"device id must match {DEVICE_ID.pattern}")
     return raw
 
 
 def metric_name(raw: object) -> str:
-    if not isinstance(raw, str) or not METRIC_NAME.match(raw):
+    if not isinstance(raw, str) or not METRIC_NAME.fullmatch(raw):
         raise BadMessage("bad_metric", f"metric {str(raw)[:70]!r} must match "
                                        f"{METRIC_NAME.pattern}")
     return raw

@@ -53,7 +53,7 @@ def check_readings(rows: list, window: TimeWindow, now: datetime) -> None:
     for row in rows:
         _require(type(row) is Reading, f"{type(row).__name__} is not a Reading")
         _storable_time(row.ts, window, now)
-        _require(isinstance(row.device_id, str) and bool(DEVICE_ID.match(row.device_id)),
+        _require(isinstance(row.device_id, str) and bool(DEVICE_ID.fullmatch(row.device_id)),
                  f"device {row.device_id!r}")
         metric = METRICS.get(row.metric)
         _require(metric is not None, f"metric {row.metric!r} not in the catalogue")
