@@ -16,7 +16,8 @@ from alerts.api.scope import Scope, scope_sql
 ACTIVE = ("dispatched", "in_progress", "returned", "extended", "parked")
 SHOWN = (*ACTIVE, "handled")
 
-# The incident that opened the case, for the place and the reporter (masked by the caller).
+# The case's first report (its case_sources, keyed by source and id), for the place and
+# the reporter (masked by the caller).
 TASKS = """
 SELECT a.id, a.title, a.description, a.category, a.severity, a.state, a.version,
     a.opened_at, a.due_at, a.lon, a.lat,
@@ -28,8 +29,11 @@ FROM alerts a
 LEFT JOIN areas g ON g.code = a.grid_code
 LEFT JOIN areas st ON st.code = a.street_code
 LEFT JOIN LATERAL (
-    SELECT i.address, i.reporter_name, i.reporter_phone FROM incidents i
-    WHERE i.source_id = a.labels #>> '{{detail,source_id}}' ORDER BY i.reported_at LIMIT 1
+    SELECT i.address, i.reporter_name, i.reporter_phone FROM case_sources s
+    JOIN incidents i ON i.source = split_part(s.source_key, ':', 1)
+        AND i.source_id = substr(s.source_key, strpos(s.source_key, ':') + 1)
+    WHERE s.alert_id = a.id AND s.source_kind = 'incident'
+    ORDER BY i.reported_at, i.id LIMIT 1
 ) src ON true
 WHERE {scope} AND a.state = ANY(%(shown)s)
 ORDER BY (a.state = 'handled'), (a.due_at IS NOT NULL AND a.due_at < %(now)s) DESC,

@@ -25,13 +25,16 @@ SELECT id, at, actor, action, from_state, to_state, note FROM alert_events
 WHERE alert_id = %s ORDER BY at, id
 """
 
-# Until grouping keeps a list of a case's sources, an incident rule's case names the
-# incident that fired it in labels.detail.source_id (alerts/engine_store.py).
+# A case's reports are its `case_sources` rows of kind incident, whose key is
+# 'source:source_id' (alerts/grouping/reports.py): split to use incidents' UNIQUE index.
 INCIDENTS = """
 SELECT i.id, i.source, i.source_id, i.category, i.subcategory, i.description,
     i.reporter_name, i.reporter_phone, i.address, i.reported_at
-FROM alerts a JOIN incidents i ON i.source_id = a.labels #>> '{detail,source_id}'
-WHERE a.id = %s ORDER BY i.reported_at
+FROM case_sources s
+JOIN incidents i ON i.source = split_part(s.source_key, ':', 1)
+    AND i.source_id = substr(s.source_key, strpos(s.source_key, ':') + 1)
+WHERE s.alert_id = %(id)s AND s.source_kind = 'incident' AND {area}
+ORDER BY i.reported_at, i.id
 """
 
 FILTERS = {"state": "a.state = %(state)s", "severity": "a.severity = %(severity)s",
@@ -90,8 +93,11 @@ def timeline(cur, alert_id: int) -> list[dict[str, Any]]:
     return _rows(cur)
 
 
-def incidents(cur, alert_id: int) -> list[dict[str, Any]]:
-    cur.execute(INCIDENTS, (alert_id,))
+def incidents(cur, scope: Scope, alert_id: int) -> list[dict[str, Any]]:
+    """The reports merged into the case (its `case_sources`), keyed by (source, source_id)
+    as incidents are unique, and only those inside the viewer's area."""
+    clause, params = area_sql(scope.level, scope.code, "scope_code", alias="i")
+    cur.execute(INCIDENTS.format(area=clause), {**params, "id": alert_id})  # noqa: S608
     return _rows(cur)
 
 

@@ -44,7 +44,7 @@ def case_detail(case_id: int):
             abort(404, description=NOT_FOUND)
         case["timeline"] = timeline(cur, case_id)
         case["incidents"] = [masked_incident(row, g.viewer.role)
-                             for row in incidents(cur, case_id)]
+                             for row in incidents(cur, g.viewer.scope, case_id)]
     return jsonify(case)
 
 

@@ -61,7 +61,7 @@ def read_view(conn, viewer, case_id: int, now: datetime | None = None) -> CaseVi
 
 
 def _surroundings(cur, viewer, case: dict[str, Any], now: datetime) -> CaseView:
-    sources = case_sources(cur, case["id"], viewer.role)
+    sources = case_sources(cur, case["id"], viewer.role, viewer.scope)
     devices = nearby_devices(cur, viewer.scope, case)
     device = watched_device(case_labels(cur, case["id"]), sources)
     nearest = device is None

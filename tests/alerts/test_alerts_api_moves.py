@@ -29,8 +29,9 @@ def world(isolated):
         cur.execute("INSERT INTO workers (worker_id, user_id, name) VALUES ('w-9', %s, '赵六')",
                     (ids["wkr"],))
         cur.execute("INSERT INTO incidents (source, source_id, category, description, "
-                    "reporter_name, reporter_phone, reported_at) VALUES ('hotline', 'h-77', "
-                    "'井盖破损', '井盖缺失', '王小明', '13812345678', now())")
+                    "reporter_name, reporter_phone, reported_at, district_code, street_code) "
+                    "VALUES ('hotline', 'h-77', '井盖破损', '井盖缺失', '王小明', "
+                    "'13812345678', now(), %(district_code)s, %(street_code)s)", PLACE)
     app = create_app(settings.database_url)
     client = app.test_client()
     headers = {}
@@ -116,6 +117,9 @@ def test_malformed_moves_are_a_400(world, body):
 def test_reporters_are_masked_for_roles_that_do_not_call_them(world, user, name, phone):
     client, conn, headers = world
     case_id = new_case(conn, f"moves|reporter|{user}", detail={"source_id": "h-77"})
+    with conn, conn.cursor() as cur:  # the report merged into the case, as the engine does
+        cur.execute("INSERT INTO case_sources (alert_id, source_kind, source_key, at) "
+                    "VALUES (%s, 'incident', 'hotline:h-77', now())", (case_id,))
     answer = client.get(f"/api/v1/cases/{case_id}", headers=headers[user])
     assert answer.status_code == 200
     [incident] = answer.json["incidents"]

@@ -9,7 +9,6 @@ import pytest
 
 from alerts.api.dispatching import BrokerUnavailable
 from alerts.case_readings import watched_device, window
-from alerts.case_sources import merged
 from alerts.case_surroundings import box_around
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.errors import CaseNotFound, Conflict, Refused
@@ -168,14 +167,6 @@ def test_the_filter_bar_drops_values_it_does_not_know() -> None:
     assert wanted.severity is None and wanted.category is None and wanted.overdue is True
     assert queue_filter(None, None, None, None, []).states == ()
     assert "closed" not in OPEN_STATES and "new" in OPEN_STATES
-
-
-def test_sources_and_labelled_incidents_merge_without_repeats() -> None:
-    sources = [{"source_key": "hotline:H1", "at": T0, "source_kind": "incident"}]
-    labelled = [{"id": 1, "source": "hotline", "source_id": "H1", "reported_at": T0},
-                {"id": 2, "source": "patrol", "source_id": "P9", "reported_at": T0}]
-    keys = [s["source_key"] for s in merged(sources, labelled)]
-    assert keys == ["hotline:H1", "patrol:P9"]
 
 
 def test_the_watched_device_comes_from_labels_then_rule_sources() -> None:
