@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from alerts.api.casequeries import incidents
-from alerts.api.masking import masked_incident
+from identity.masking import masked_incident
 
 # source_key of a report is 'source:source_id' (alerts/grouping/reports.py); split here so
 # the join can use incidents' UNIQUE (source, source_id) index.

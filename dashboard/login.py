@@ -1,8 +1,8 @@
 """`/login`, `/logout` and `/lang/<language>`: plain Flask routes around the Dash pages.
 
 The login form is server-rendered HTML (no script needed to log in). A good password
-issues an API token (alerts/api/tokens.py) that becomes the session cookie; five wrong
-ones for a name from one address lock that pair for a while (alerts/api/ratelimit.py).
+issues an API token (identity/tokens.py) that becomes the session cookie; five wrong
+ones for a name from one address lock that pair for a while (identity/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from datetime import timedelta
 import flask
 from markupsafe import escape
 
-from alerts.api.database import connection
-from alerts.api.passwords import DECOY_HASH, verify_password
-from alerts.api.tokens import issue, revoke
-from alerts.api.users import credentials
 from dashboard import access
 from dashboard.i18n import LANGUAGES, translate
 from dashboard.session import LANGUAGE_COOKIE, SESSION_COOKIE, language
+from identity.passwords import DECOY_HASH, verify_password
+from identity.pool import connection
+from identity.tokens import issue, revoke
+from identity.users import credentials
 
 bp = flask.Blueprint("login", __name__)
 

@@ -1,6 +1,6 @@
 """The logged-in user of the current request, and the language they read.
 
-A session is an API token (alerts/api/tokens.py) in an HttpOnly, SameSite=Strict cookie:
+A session is an API token (identity/tokens.py) in an HttpOnly, SameSite=Strict cookie:
 the same table, expiry and revocation serve the dashboard and the API, and the database
 holds only the token's hash. `guard.py` resolves it before any page, layout or callback
 runs and leaves the `Viewer` in `flask.g`; pages call `viewer()` and never read cookies.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import flask
 
 from alerts.api.auth import Viewer, scope_of
-from alerts.api.tokens import holder
 from dashboard.i18n import LANGUAGES
+from identity.tokens import holder
 
 SESSION_COOKIE = "cityops_session"
 LANGUAGE_COOKIE = "cityops_lang"

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from flask import abort, g, request
 
-from alerts.api.database import connection
-from alerts.api.scope import Scope, area_level
-from alerts.api.tokens import holder
-from alerts.api.users import User, known_level
+from identity.pool import connection
+from identity.scope import Scope, area_level
+from identity.tokens import holder
+from identity.users import User, known_level
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import Blueprint, current_app, g, jsonify, request
 
 from alerts.api.auth import login_required
-from alerts.api.database import connection
-from alerts.api.passwords import DECOY_HASH, verify_password
-from alerts.api.tokens import issue, revoke
-from alerts.api.users import credentials
+from identity.passwords import DECOY_HASH, verify_password
+from identity.pool import connection
+from identity.tokens import issue, revoke
+from identity.users import credentials
 
 bp = Blueprint("login", __name__)
 
