@@ -3,7 +3,7 @@ have and the areas one level below the viewer's own (a district manager picks a 
 
 from __future__ import annotations
 
-from alerts.api.scope import Scope, scope_sql
+from identity.scope import Scope, scope_sql
 
 CATEGORIES = """
 SELECT DISTINCT a.category FROM alerts a

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerts.api.masking import masked_incident
-from alerts.api.scope import Scope, area_sql
+from identity.masking import masked_incident
+from identity.scope import Scope, area_sql
 
 # source_key of a report is 'source:source_id' (alerts/grouping/reports.py); split here so
 # the join can use incidents' UNIQUE (source, source_id) index.

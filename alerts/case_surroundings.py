@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from alerts.api.scope import Scope, area_sql, scope_sql
 from alerts.states import FINISHED
+from identity.scope import Scope, area_sql, scope_sql
 
 METRES_PER_DEGREE = 111_320.0
 

@@ -3,7 +3,7 @@
 Days are the city's calendar days (the zone is a parameter: a day starts at local midnight).
 Every query takes the viewer's `Scope` and adds it to the WHERE clause, so a district
 leader's numbers count only their district. Fragments joined into SQL are constants of
-this module or of `alerts.api.scope`; every value is a parameter.
+this module or of `identity.scope`; every value is a parameter.
 
 A closed case is on time when it was never escalated for being overdue (the SLA ticker
 writes an `escalate` event the moment a stage runs past its limit, alerts/escalation).
@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from alerts.api.scope import Scope, scope_sql
 from alerts.states import FINISHED
+from identity.scope import Scope, scope_sql
 
 # One row per calendar day from %(first)s to %(last)s with its instants in the city's zone.
 DAYS = """

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.api.scope import Scope, scope_sql
 from alerts.states import FINISHED
+from identity.scope import Scope, scope_sql
 
 SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "info")
 WINDOW = timedelta(hours=24)

@@ -1,6 +1,6 @@
 """A grid worker's tasks (我的任务): the cases assigned to them that still need them.
 
-Scoped by `alerts.api.scope.scope_sql`, whose worker clause keeps only cases assigned to
+Scoped by `identity.scope.scope_sql`, whose worker clause keeps only cases assigned to
 the worker linked to the user. Open tasks come first, the most urgent (overdue, then
 critical) at the top, then by due time; handled cases waiting for the desk's check stay
 on the list, below, so the worker sees what they finished.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerts.api.scope import Scope, scope_sql
+from identity.scope import Scope, scope_sql
 
 # Cases a worker still acts on; handled ones are shown but wait for someone else.
 ACTIVE = ("dispatched", "in_progress", "returned", "extended", "parked")

@@ -93,9 +93,9 @@ def jitter(rng: random.Random, cell: tuple) -> tuple[float, float]:
 
 
 def fill(settings: Settings, now: datetime, args) -> list[tuple]:
-    from alerts.api.users import add_user
     from geo.demo import build_demo
     from geo.store import write_areas
+    from identity.users import add_user
     rng = random.Random(7)
     conn = db.connect(settings.database_url)
     areas = build_demo(seed=1, districts=DISTRICTS, cell_size_m=1000)

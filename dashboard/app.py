@@ -10,13 +10,13 @@ import flask
 from dash import Dash
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
-from alerts.api import database
-from alerts.api.login_failures import SharedLoginLimiter
-from alerts.api.ratelimit import LoginLimiter
 from dashboard import guard, login
 from dashboard.context import PageContext
 from dashboard.pages import PAGE_MODULES
 from dashboard.session import DEFAULT_LANGUAGE_KEY
+from identity import pool
+from identity.login_failures import SharedLoginLimiter
+from identity.ratelimit import LoginLimiter
 
 SESSION_SECONDS = 10 * 3600  # a shift and a margin; the token expires with it
 
@@ -64,7 +64,7 @@ def create_app(context: PageContext, *,
         login.LIMITER_KEY: limiter or SharedLoginLimiter(),
         login.SECURE_KEY: settings.dashboard_secure_cookies,
     })
-    database.install(server, settings.database_url, pool_size)
+    pool.install(server, settings.database_url, pool_size)
     server.before_request(guard.check)
     server.after_request(guard.harden)
     server.register_blueprint(login.bp)

@@ -13,9 +13,10 @@ from urllib.parse import quote, urlsplit
 
 import flask
 
-from alerts.api.database import connection
 from dashboard import access
-from dashboard.session import SESSION_COOKIE, resolve
+from dashboard.session import SESSION_COOKIE
+from identity.pool import connection
+from identity.viewer import resolve
 
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/login", "/lang/", "/healthz",
                  "/metrics", "/_favicon.ico", "/favicon.ico")

@@ -1,8 +1,9 @@
 """`/login`, `/logout` and `/lang/<language>`: plain Flask routes around the Dash pages.
 
-The login form is server-rendered HTML (no script needed to log in). A good password
-issues an API token (alerts/api/tokens.py) that becomes the session cookie; five wrong
-ones for a name from one address lock that pair for a while (alerts/api/ratelimit.py).
+The login form is server-rendered HTML (no script needed to log in). The password is
+checked by identity/login.py, the same check as the API's; a good one issues a token
+(identity/tokens.py) that becomes the session cookie, five wrong ones for a name from one
+address lock that pair for a while.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from datetime import timedelta
 import flask
 from markupsafe import escape
 
-from alerts.api.database import connection
-from alerts.api.passwords import DECOY_HASH, verify_password
-from alerts.api.tokens import issue, revoke
-from alerts.api.users import credentials
 from dashboard import access
 from dashboard.i18n import LANGUAGES, translate
 from dashboard.session import LANGUAGE_COOKIE, SESSION_COOKIE, language
+from identity.login import LOCKED, Refusal, authenticate
+from identity.pool import connection
+from identity.tokens import issue, revoke
 
 bp = flask.Blueprint("login", __name__)
 
@@ -76,22 +76,17 @@ def login() -> flask.Response:
     target = _safe_next(flask.request.form.get("next"))
     limiter = flask.current_app.config[LIMITER_KEY]
     address = flask.request.remote_addr or "unknown"
-    if limiter.retry_after(username, address):
-        return _html(_page(lang, translate(lang, "login.locked"), username, target), 429)
     conn = connection()
     with conn, conn.cursor() as cur:
-        found = credentials(cur, username)
-        # The decoy keeps the time of "no such user" equal to "wrong password".
-        good = verify_password(password, found[1] if found else DECOY_HASH)
-        if not (found and good and found[0].active):
-            limiter.failed(username, address)
-            return _html(_page(lang, translate(lang, "login.wrong"), username, target), 401)
-        limiter.succeeded(username, address)
+        outcome = authenticate(cur, limiter, username, password, address)
+        if isinstance(outcome, Refusal):
+            status = 429 if outcome.reason == LOCKED else 401
+            message = translate(lang, "login.locked" if status == 429 else "login.wrong")
+            return _html(_page(lang, message, username, target), status)
         seconds = flask.current_app.config[SESSION_SECONDS_KEY]
-        issued = issue(cur, found[0].id, timedelta(seconds=seconds))
-    user = found[0]
+        issued = issue(cur, outcome.id, timedelta(seconds=seconds))
     if target == "/":
-        target = "/" + access.HOME_PAGE[user.role]
+        target = "/" + access.HOME_PAGE[outcome.role]
     response = flask.redirect(target)
     response.set_cookie(SESSION_COOKIE, issued.token, max_age=seconds, httponly=True,
                         samesite="Strict", secure=flask.current_app.config[SECURE_KEY])

@@ -1,34 +1,22 @@
 """The logged-in user of the current request, and the language they read.
 
-A session is an API token (alerts/api/tokens.py) in an HttpOnly, SameSite=Strict cookie:
+A session is an API token (identity/tokens.py) in an HttpOnly, SameSite=Strict cookie:
 the same table, expiry and revocation serve the dashboard and the API, and the database
-holds only the token's hash. `guard.py` resolves it before any page, layout or callback
-runs and leaves the `Viewer` in `flask.g`; pages call `viewer()` and never read cookies.
+holds only the token's hash. `guard.py` resolves it (identity/viewer.py) before any page,
+layout or callback runs and leaves the `Viewer` in `flask.g`; pages call `viewer()` and
+never read cookies.
 """
 
 from __future__ import annotations
 
 import flask
 
-from alerts.api.auth import Viewer, scope_of
-from alerts.api.tokens import holder
 from dashboard.i18n import LANGUAGES
+from identity.viewer import Viewer
 
 SESSION_COOKIE = "cityops_session"
 LANGUAGE_COOKIE = "cityops_lang"
 DEFAULT_LANGUAGE_KEY = "CITYOPS_DEFAULT_LANGUAGE"
-
-
-def resolve(cur, token: str | None) -> Viewer | None:
-    """The viewer a session cookie stands for; None when it is missing, expired, revoked or
-    belongs to a user whose area cannot be placed."""
-    if not token:
-        return None
-    user = holder(cur, token)
-    if user is None:
-        return None
-    scope = scope_of(cur, user)
-    return None if scope is None else Viewer(user, scope, token)
 
 
 def viewer() -> Viewer:

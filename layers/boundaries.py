@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from alerts.api.scope import Scope
+from identity.scope import Scope
 from layers.frame import Frame, areas_sql, postgis
 from layers.legend import Legend
 from layers.typed import typed

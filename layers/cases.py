@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.api.scope import Scope, scope_sql
 from alerts.states import FINISHED
+from identity.scope import Scope, scope_sql
 from layers.frame import Frame
 from layers.legend import Legend
 from layers.typed import typed

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 import shapely
 
-from alerts.api.scope import Scope, area_sql, scope_sql
 from alerts.states import FINISHED
+from identity.scope import Scope, area_sql, scope_sql
 from layers.boundaries import outline
 from layers.frame import Frame, postgis
 from layers.legend import Legend

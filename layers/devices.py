@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from alerts.api.scope import Scope, area_sql
+from identity.scope import Scope, area_sql
 from layers.frame import Frame
 from layers.legend import Legend
 from layers.patching import patch_list

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from alerts.api.scope import CaseArea, Scope, in_area
+from identity.scope import CaseArea, Scope, in_area
 from layers.figure import MapOptions, build
 
 CLICKABLE = MapOptions(interactive=True)

@@ -16,7 +16,7 @@ from types import ModuleType
 
 from dash import Patch
 
-from alerts.api.scope import Scope
+from identity.scope import Scope
 from layers import by_name
 from layers.basemap import tile_images
 from layers.frame import Frame, make_frame

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import shapely
 
-from alerts.api.scope import LEVEL_COLUMN, Scope
+from identity.scope import LEVEL_COLUMN, Scope
 from store import features
 
 Extent = tuple[float, float, float, float]  # lon0, lat0, lon1, lat1

@@ -24,7 +24,7 @@ from functools import cached_property
 
 import numpy as np
 
-from alerts.api.scope import Scope, area_sql
+from identity.scope import Scope, area_sql
 from layers.frame import Frame
 from layers.legend import Legend
 from layers.patching import patch_grid

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.api.scope import Scope
+from identity.scope import Scope
 from layers.boundaries import LEVELS, area_rows
 from layers.frame import Frame
 

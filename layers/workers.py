@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-from alerts.api.scope import Scope
 from alerts.dispatch.errors import ScheduleError
 from alerts.dispatch.schedule import Schedule, on_duty, parse_schedule
+from identity.scope import Scope
 from layers.frame import Frame, areas_sql
 from layers.legend import Legend
 from layers.typed import typed

@@ -1,12 +1,12 @@
 """Incidents reported per calendar day and source (hotline, patrol, sensor), for the daily
-summary. The area clause is `alerts.api.scope.area_sql` over the incidents table, which
+summary. The area clause is `identity.scope.area_sql` over the incidents table, which
 carries the same four area codes as a case; days start at local midnight in `zone`."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from alerts.api.scope import area_sql
+from identity.scope import area_sql
 
 BY_DAY_AND_SOURCE = """
 SELECT (i.reported_at AT TIME ZONE %(zone)s)::date AS day, i.source, count(*) AS incidents

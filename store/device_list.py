@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import psycopg2.extensions
 
-from alerts.api.scope import Scope, area_sql
+from identity.scope import Scope, area_sql
 
 STATUSES: tuple[str, ...] = ("normal", "alarm", "offline", "no_data")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from alerts.api.scope import Scope
+from identity.scope import Scope
 
 # The rollup's area columns: a viewer at one of these levels can be counted from it;
 # communities and grid cells cannot (the rollup keeps areas at street level).
@@ -27,7 +27,7 @@ GROUP BY h.hour
 
 
 def area_sql(level: str, code: str, name: str, alias: str = "h") -> tuple[str, dict] | None:
-    """alerts.api.scope.area_sql over the rollup aliased `alias`; None for a level the
+    """identity.scope.area_sql over the rollup aliased `alias`; None for a level the
     rollup cannot answer. The rollup keeps an incident's finest code exactly when the rule
     reads it (the district or street code is missing), so the two agree row for row;
     tests hold them to each other. `alias` is a constant of the caller, never input."""

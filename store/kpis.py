@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from alerts.api.scope import Scope, area_sql
+from identity.scope import Scope, area_sql
 from store import incident_rollup
 
 CITY_ZONE = ZoneInfo("Asia/Shanghai")

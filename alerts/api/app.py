@@ -9,9 +9,10 @@ from flask import Flask, jsonify
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from alerts.api import database, routes_cases, routes_login, routes_meta
+from alerts.api import routes_cases, routes_login, routes_meta
 from alerts.api.dispatching import DISPATCHER_KEY, Dispatcher
-from alerts.api.ratelimit import LoginLimiter
+from identity import pool
+from identity.ratelimit import LoginLimiter
 
 TOKEN_SECONDS = 8 * 3600  # one working shift
 
@@ -47,7 +48,7 @@ def create_app(database_url: str, *, token_seconds: int = TOKEN_SECONDS,
     app.json = IsoJSON(app)
     app.config.update(CITYOPS_TOKEN_SECONDS=token_seconds,
                       CITYOPS_LOGIN_LIMITER=limiter or LoginLimiter())
-    database.install(app, database_url, pool_size)
+    pool.install(app, database_url, pool_size)
     app.extensions[DISPATCHER_KEY] = dispatcher
     for blueprint in (routes_login.bp, routes_cases.bp, routes_meta.bp):
         app.register_blueprint(blueprint)

@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import abort, g, request
 
-from alerts.api.database import connection
-from alerts.api.scope import Scope, area_level
-from alerts.api.tokens import holder
-from alerts.api.users import User, known_level
-
-
-@dataclass(frozen=True)
-class Viewer:
-    user: User
-    scope: Scope
-    token: str
-
-    @property
-    def role(self) -> str:
-        return self.user.role
-
-
+from identity.pool import connection
+from identity.tokens import holder
+from identity.viewer import Viewer, scope_of
 
 
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def scope_of(cur, user: User) -> Scope | None:
-    """The user's scope; None when their area cannot be placed (they then see nothing)."""
-    level = area_level(user.area_code, known_level(cur, user.area_code))
-    if level is None:
-        return None
-    worker_id = user.id if user.role == "worker" else None
-    return Scope(level, user.area_code, worker_user_id=worker_id)
 
 
 def current_viewer() -> Viewer:

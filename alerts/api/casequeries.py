@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from alerts.api.filters import CaseFilter
-from alerts.api.scope import Scope, area_level, area_sql, scope_sql
-from alerts.api.users import known_level
 from alerts.states import FINISHED
+from identity.scope import Scope, area_level, area_sql, scope_sql
+from identity.users import known_level
 
 CASE_COLUMNS = """a.id, a.kind, a.rule_id, a.title, a.description, a.category, a.severity,
     a.state, a.version, a.lon, a.lat, a.grid_code, a.community_code, a.street_code,

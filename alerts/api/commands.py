@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from alerts.api.users import USER_ROLES
+from identity.users import USER_ROLES
 
 
 def register(subparsers) -> None:
@@ -52,7 +52,7 @@ def _password(from_stdin: bool) -> str | None:
 
 
 def add_handler(args: argparse.Namespace, settings) -> int:
-    from alerts.api.users import UserError, add_user
+    from identity.users import UserError, add_user
     from store import db
     password = _password(args.password_stdin)
     if password is None or not password:
@@ -72,7 +72,7 @@ def add_handler(args: argparse.Namespace, settings) -> int:
 
 
 def list_handler(args: argparse.Namespace, settings) -> int:
-    from alerts.api.users import list_users
+    from identity.users import list_users
     from store import db
     conn = db.connect(settings.database_url)
     try:

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from alerts.api.auth import login_required
 from alerts.api.casequeries import get_case, incidents, level_lookup, list_cases, timeline
-from alerts.api.database import connection
 from alerts.api.dispatching import DISPATCHER_KEY, BrokerDispatcher, BrokerUnavailable
 from alerts.api.filters import BadQuery, parse_filter
-from alerts.api.masking import masked_incident
 from alerts.cases import transition
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.errors import CaseNotFound, Conflict, Refused
 from alerts.escalation import manual
+from identity.masking import masked_incident
+from identity.pool import connection
 
 bp = Blueprint("cases", __name__)
 

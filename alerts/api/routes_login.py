@@ -7,10 +7,9 @@ from datetime import timedelta
 from flask import Blueprint, current_app, g, jsonify, request
 
 from alerts.api.auth import login_required
-from alerts.api.database import connection
-from alerts.api.passwords import DECOY_HASH, verify_password
-from alerts.api.tokens import issue, revoke
-from alerts.api.users import credentials
+from identity.login import LOCKED, Refusal, authenticate
+from identity.pool import connection
+from identity.tokens import issue, revoke
 
 bp = Blueprint("login", __name__)
 
@@ -27,6 +26,14 @@ def _fields() -> tuple[str, str] | None:
     return username, password
 
 
+def _refused(refusal: Refusal):
+    if refusal.reason == LOCKED:
+        response = jsonify(error="too many failed logins; try again later")
+        response.headers["Retry-After"] = str(int(refusal.retry_after) + 1)
+        return response, 429
+    return jsonify(error=WRONG), 401
+
+
 @bp.post("/api/v1/login")
 def login():
     fields = _fields()
@@ -35,24 +42,15 @@ def login():
     username, password = fields
     limiter = current_app.config["CITYOPS_LOGIN_LIMITER"]
     address = request.remote_addr or "unknown"
-    wait = limiter.retry_after(username, address)
-    if wait:
-        response = jsonify(error="too many failed logins; try again later")
-        response.headers["Retry-After"] = str(int(wait) + 1)
-        return response, 429
     conn = connection()
     with conn, conn.cursor() as cur:
-        found = credentials(cur, username)
-        # The decoy keeps the time of "no such user" equal to "wrong password".
-        good = verify_password(password, found[1] if found else DECOY_HASH)
-        if not (found and good and found[0].active):
-            limiter.failed(username, address)
-            return jsonify(error=WRONG), 401
-        limiter.succeeded(username, address)
+        outcome = authenticate(cur, limiter, username, password, address)
+        if isinstance(outcome, Refusal):
+            return _refused(outcome)
         lifetime = timedelta(seconds=current_app.config["CITYOPS_TOKEN_SECONDS"])
-        issued = issue(cur, found[0].id, lifetime)
+        issued = issue(cur, outcome.id, lifetime)
     return jsonify(token=issued.token, token_type="Bearer", expires_at=issued.expires_at,
-                   user=found[0].public())
+                   user=outcome.public())
 
 
 @bp.post("/api/v1/logout")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, jsonify
 
-from alerts.api.database import connection
+from identity.pool import connection
 
 bp = Blueprint("meta", __name__)
 

@@ -12,9 +12,9 @@ import threading
 from werkzeug.serving import make_server
 
 from alerts.api.app import TOKEN_SECONDS, create_app
-from alerts.api.database import POOL_KEY
 from alerts.api.dispatching import BrokerDispatcher
 from cityops.service import StopSignal, check_port_free
+from identity.pool import POOL_KEY
 
 log = logging.getLogger("cityops.api")
 

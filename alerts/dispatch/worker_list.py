@@ -6,8 +6,8 @@ viewer with an area scope sees the workers whose grid or unit areas lie inside i
 
 from __future__ import annotations
 
-from alerts.api.scope import Scope
 from alerts.dispatch.pools import OPEN_TASK_STATES
+from identity.scope import Scope
 
 # The national codes nest (a grid's code starts with its district's), so "inside" is a
 # prefix test; left() rather than LIKE, so a code never acts as a pattern.

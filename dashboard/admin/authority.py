@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from alerts.api.auth import Viewer
 from dashboard.session import viewer
+from identity.viewer import Viewer
 
 log = logging.getLogger("cityops.audit")
 

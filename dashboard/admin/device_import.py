@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alerts.api.scope import CaseArea, Scope, in_area
 from dashboard.admin.device_csv import DeviceCsv, LineNote, Reason, parse
 from geo.assignment import Assigner
 from geo.store import read_areas
+from identity.scope import CaseArea, Scope, in_area
 from sim import registry
 from store.devices import known_ids
 

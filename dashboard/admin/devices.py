@@ -6,13 +6,13 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash_ag_grid import AgGrid
 
-from alerts.api.database import connection
 from dashboard.admin import device_import
 from dashboard.admin.authority import acting_admin, audit
 from dashboard.admin.device_csv import KINDS, LineNote, Reason
 from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate, when
 from dashboard.session import language, viewer
+from identity.pool import connection
 from store.device_list import STATUSES, DeviceFilter, Facets, device_facets, device_page
 
 TEMPLATE_PATH = "/export/admin/devices-template.csv"

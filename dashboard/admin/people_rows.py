@@ -10,12 +10,12 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from alerts.api.scope import Scope
-from alerts.api.user_admin import Account, inside
-from alerts.api.users import USER_ROLES
 from alerts.dispatch.errors import ScheduleError
 from alerts.dispatch.schedule import Span, on_duty, parse_schedule
 from dashboard.i18n import translate, when
+from identity.scope import Scope
+from identity.user_admin import Account, inside
+from identity.users import USER_ROLES
 
 MIN_PASSWORD = 10
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash_ag_grid import AgGrid
 
-from alerts.api.database import connection
-from alerts.api.user_admin import accounts, set_active
-from alerts.api.users import USER_ROLES, UserError, add_user
 from dashboard.admin.authority import acting_admin, audit
 from dashboard.admin.people_rows import MIN_PASSWORD, account_grid_row, new_account_problems
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
+from identity.pool import connection
+from identity.user_admin import accounts, set_active
+from identity.users import USER_ROLES, UserError, add_user
 
 COLUMNS = (("username", 160), ("display_name", 130), ("role", 110), ("area_code", 150),
            ("state", 90), ("last_login", 150))

@@ -18,12 +18,12 @@ import dash
 from dash import ALL, Dash, Input, Output, Patch, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from alerts.api.database import connection
-from alerts.api.scope import Scope
 from dashboard.context import PageContext
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
+from identity.pool import connection
+from identity.scope import Scope
 from layers import LAYERS, names
 from layers.drill import AREA, area_scope, clicked_code
 from layers.figure import MapOptions, build

@@ -14,7 +14,6 @@ from pathlib import Path
 import flask
 from dash import Dash, Input, Output, dcc, html
 
-from alerts.api.database import connection
 from dashboard.context import PageContext
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
@@ -23,6 +22,7 @@ from dashboard.summary.data import gather, yesterday
 from dashboard.summary.pdf import PdfFailed, export, file_name
 from dashboard.summary.tables import day_label
 from dashboard.summary.view import body
+from identity.pool import connection
 
 PAGE = "summary"
 EXPORT_PATH = "/export/summary"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from alerts.api.database import connection
 from alerts.api.filters import SEVERITIES
 from alerts.case_choices import categories, child_areas
 from dashboard.context import PageContext
@@ -31,6 +30,7 @@ from dashboard.triage.queue import (
     read_queue,
     rows,
 )
+from identity.pool import connection
 
 PAGE = "triage"
 QUEUE_REFRESH_MS = 30_000  # others' moves show up without a click; ours at once

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import dash
 from dash import Dash, Input, Output, State, dcc, html
 
-from alerts.api.database import connection
 from alerts.kpis import SEVERITIES
 from dashboard.context import PageContext
 from dashboard.i18n import translate, when
@@ -20,6 +19,7 @@ from dashboard.session import language, viewer
 from dashboard.shell import frame
 from dashboard.wall import screen
 from dashboard.wall.vitals import TEXT_IDS
+from identity.pool import connection
 from layers import LAYERS
 from layers.frame import area_name
 from store.kpis import SOURCES

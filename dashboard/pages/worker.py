@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from alerts.api.casequeries import get_case
-from alerts.api.database import connection
-from alerts.api.masking import mask_name, mask_phone, needs_masking
 from alerts.caseflow import may
 from alerts.cases import transition
 from alerts.errors import CaseNotFound, Conflict, Refused
@@ -26,6 +24,8 @@ from dashboard.context import PageContext
 from dashboard.i18n import translate, when
 from dashboard.session import language, viewer
 from dashboard.shell import frame
+from identity.masking import mask_name, mask_phone, needs_masking
+from identity.pool import connection
 
 PAGE = "worker"
 

@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from alerts import daily as case_days
-from alerts.api.scope import Scope
 from dashboard.i18n import CITY_ZONE
 from dashboard.summary.kpis import Kpi, build_kpis
+from identity.scope import Scope
 from store import daily as incident_days
 
 ZONE_NAME = str(CITY_ZONE)

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from alerts import daily as case_days
-from alerts.api.scope import Scope, area_level
-from alerts.api.users import known_level
 from cityops.settings import Settings
 from dashboard.i18n import CITY_ZONE
 from dashboard.summary.data import gather, yesterday
 from dashboard.summary.pdf import export, file_name
+from identity.scope import Scope, area_level
+from identity.users import known_level
 from store import db
 
 log = logging.getLogger("cityops.summary")

@@ -16,8 +16,8 @@ from typing import Any
 from dash import Patch
 
 from alerts import kpis as case_kpis
-from alerts.api.scope import Scope
 from dashboard.wall import ticker, trend, vitals
+from identity.scope import Scope
 from layers import figure as map_figure
 from layers.figure import MapOptions
 from store import kpis as store_kpis

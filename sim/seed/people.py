@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from psycopg2.extras import Json, execute_values
 
-from alerts.api.passwords import hash_password
+from identity.passwords import hash_password
 from sim import people as names
 from sim.seed.grid import Cells
 

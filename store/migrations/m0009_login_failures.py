@@ -1,4 +1,4 @@
-"""Failed logins shared by every dashboard worker process (alerts/api/login_failures.py)."""
+"""Failed logins shared by every dashboard worker process (identity/login_failures.py)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ a test's INSERT) is covered without code of its own.
 `incidents` is a plain table on both storage paths (a hypertable would refuse transition
 tables), so this is the same SQL with or without TimescaleDB.
 
-Areas are kept at street level, which is what the area rule (alerts.api.scope.area_sql)
+Areas are kept at street level, which is what the area rule (identity.scope.area_sql)
 of a city, district or street viewer reads — except that the rule falls back to an
 incident's finest code when its district or street code is missing: `finest_code` keeps
 that code then, and only then, so the rows stay few. A community's or a grid cell's

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import requests
 
-from alerts.api.tokens import digest
+from identity.tokens import digest
 from tests.access.servers import DATABASE_PASSWORD
 
 ALWAYS_SECRET = ("scrypt$", "password_hash", DATABASE_PASSWORD)

@@ -9,10 +9,10 @@ import secrets
 
 import requests
 
-from alerts.api.tokens import digest
-from alerts.api.users import add_user
 from dashboard.app import SESSION_SECONDS
 from dashboard.i18n import translate
+from identity.tokens import digest
+from identity.users import add_user
 from tests.access.servers import Servers
 
 TIMEOUT = 30

@@ -11,9 +11,9 @@ import itertools
 import pytest
 
 from alerts.api.app import create_app
-from alerts.api.database import POOL_KEY
-from alerts.api.users import add_user
 from alerts.cases import NewCase, open_alert
+from identity.pool import POOL_KEY
+from identity.users import add_user
 from store import db as store_db
 
 pytestmark = pytest.mark.integration

@@ -10,10 +10,10 @@ import uuid
 import pytest
 
 from alerts.api.app import create_app
-from alerts.api.database import POOL_KEY
 from alerts.api.dispatching import BrokerDispatcher
-from alerts.api.users import add_user
 from alerts.cases import NewCase, open_alert, transition
+from identity.pool import POOL_KEY
+from identity.users import add_user
 from store import db as store_db
 from tests.alerts.test_alerts_dispatch_flow import read_dispatches
 

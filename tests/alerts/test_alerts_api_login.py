@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from alerts.api.app import create_app
-from alerts.api.database import POOL_KEY
-from alerts.api.ratelimit import LoginLimiter
-from alerts.api.users import add_user
+from identity.pool import POOL_KEY
+from identity.ratelimit import LoginLimiter
+from identity.users import add_user
 from store import db as store_db
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.api.masking import mask_name, mask_phone, masked_incident
+from identity.masking import mask_name, mask_phone, masked_incident
 
 
 @pytest.mark.parametrize("name, shown", [("王小明", "王**"), ("王明", "王*"), ("李", "李*"),

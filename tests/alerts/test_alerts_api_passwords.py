@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.api.passwords import hash_password, verify_password
+from identity.passwords import hash_password, verify_password
 
 
 def test_right_password_matches_and_wrong_does_not():

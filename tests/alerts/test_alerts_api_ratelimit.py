@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts.api.ratelimit import LoginLimiter
+from identity.ratelimit import LoginLimiter
 
 
 class Clock:

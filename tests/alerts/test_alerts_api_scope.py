@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.api.scope import CaseArea, Scope, area_level, in_scope
+from identity.scope import CaseArea, Scope, area_level, in_scope
 
 CASE = CaseArea(district_code="310101", street_code="310101002",
                 community_code="310101002001", grid_code="310101002001003")

@@ -16,12 +16,12 @@ import pytest
 from psycopg2.extras import Json
 
 from alerts.api.app import create_app
-from alerts.api.database import POOL_KEY
-from alerts.api.scope import Scope
-from alerts.api.users import add_user
 from alerts.case_sources import case_sources
 from alerts.cases import NewCase, open_alert
 from alerts.tasks import my_tasks
+from identity.pool import POOL_KEY
+from identity.scope import Scope
+from identity.users import add_user
 from store import db as store_db
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from selenium.webdriver.common.by import By
 
-from alerts.api.users import add_user
+from identity.users import add_user
 from store import db as store_db
 from tests.browser.harness import (
     chrome,

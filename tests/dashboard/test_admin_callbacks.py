@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from alerts.api.users import add_user
 from cityops.settings import Settings
 from dashboard.app import create_app
 from dashboard.context import PageContext
+from identity.users import add_user
 from store import db as store_db
 
 pytestmark = pytest.mark.integration
@@ -165,7 +165,7 @@ def test_device_import_through_the_callback_reports_lines(site) -> None:
 
 
 def _user_id(run: Settings, username: str) -> int:
-    from alerts.api.users import list_users
+    from identity.users import list_users
     conn = store_db.connect(run.database_url)
     try:
         return next(u.id for u in list_users(conn) if u.username == username)

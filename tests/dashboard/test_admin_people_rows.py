@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from alerts.api.scope import Scope
-from alerts.api.user_admin import Account, inside
 from dashboard.admin.people_rows import (
     MIN_PASSWORD,
     account_grid_row,
@@ -18,6 +16,8 @@ from dashboard.admin.people_rows import (
     worker_grid_row,
 )
 from dashboard.i18n import translate
+from identity.scope import Scope
+from identity.user_admin import Account, inside
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY = Scope("city", "310000")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from psycopg2 import sql
 
-from alerts.api.scope import Scope, area_sql
+from identity.scope import Scope, area_sql
 from ingest.records import Incident
 from layers import devices, incidents
 from layers.frame import make_frame

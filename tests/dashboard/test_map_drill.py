@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from alerts.api.scope import Scope
 from dashboard.pages.map import view
+from identity.scope import Scope
 from layers import LAYERS
 from store import db as store_db
 from tests.access.dash_calls import CALLBACK_PATH, find

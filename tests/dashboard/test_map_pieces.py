@@ -7,7 +7,6 @@ import json
 
 from dash import html
 
-from alerts.api.scope import Scope
 from dashboard.pages.map import (
     chosen_code,
     layer_of,
@@ -16,6 +15,7 @@ from dashboard.pages.map import (
     trail_items,
     visibility,
 )
+from identity.scope import Scope
 
 STREET = ("street", "310101002", "310101", "310101002", None)
 GRID = ("grid", "310101002001001", "310101", "310101002", "310101002001")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from alerts.api.scope import Scope
 from dashboard.summary.data import gather
 from dashboard.summary.pdf import export, summary_html
+from identity.scope import Scope
 from tests.dashboard.summary_world import DAY, EAST, at, fill
 
 pytestmark = pytest.mark.integration

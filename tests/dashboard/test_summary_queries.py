@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from alerts import daily
-from alerts.api.scope import Scope
 from dashboard.summary.data import gather
+from identity.scope import Scope
 from store import daily as incident_days
 from tests.dashboard.summary_world import DAY, EAST, WEST, at, fill
 

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from alerts.api.auth import Viewer, scope_of
 from alerts.api.dispatching import BrokerDispatcher
-from alerts.api.users import credentials
 from dashboard.triage.detail import read_view
 from dashboard.triage.moves import MoveRequest, make_move
 from dashboard.triage.queue import OPEN_STATES, QueueFilter, read_queue
+from identity.users import credentials
+from identity.viewer import Viewer, scope_of
 
 pytestmark = pytest.mark.integration
 

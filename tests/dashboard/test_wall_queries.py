@@ -9,8 +9,8 @@ import pytest
 from dash import Patch
 
 from alerts import kpis as case_kpis
-from alerts.api.scope import Scope
 from dashboard.wall import screen
+from identity.scope import Scope
 from layers import figure as map_figure
 from layers.drill import area_scope, next_level
 from layers.frame import make_frame

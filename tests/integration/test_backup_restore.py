@@ -11,8 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import pytest
 
-from alerts.api.users import add_user
 from alerts.cases import NewCase, open_alert, transition
+from identity.users import add_user
 from ingest.records import Incident
 from store import db as store_db
 from store import features, rollups

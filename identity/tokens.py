@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alerts.api.users import User
+from identity.users import User
 
 INSERT_TOKEN = """
 INSERT INTO api_tokens (token_hash, user_id, expires_at)

@@ -10,7 +10,7 @@ the table for long.
 
 from __future__ import annotations
 
-from alerts.api.database import connection
+from identity.pool import connection
 
 RECENT = """
 SELECT count(*), extract(epoch FROM min(at) + make_interval(secs => %(window)s) - now())

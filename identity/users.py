@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.api.passwords import hash_password
-from alerts.api.scope import area_level
+from identity.passwords import hash_password
+from identity.scope import area_level
 
 # The people who log in; `system` (the alerts engine) is not a user.
 USER_ROLES: tuple[str, ...] = ("operator", "manager", "leader", "worker", "admin")

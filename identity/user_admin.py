@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from alerts.api.scope import Scope
+from identity.scope import Scope
 
 # Codes nest, so "inside" is a prefix test; left() rather than LIKE (no patterns).
 INSIDE = "(%(city)s OR left(u.area_code, length(%(scope_code)s)) = %(scope_code)s)"
