@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from alerts.severity import MOST_SEVERE_FIRST
 from alerts.states import FINISHED
 from identity.scope import Scope, scope_sql
 
-SEVERITIES: tuple[str, ...] = ("critical", "major", "minor", "info")
 WINDOW = timedelta(hours=24)
 
 OPEN = """
@@ -99,7 +99,7 @@ def open_cases(cur, scope: Scope, now: datetime) -> OpenCases:
     clause, params = _viewer_scope(scope)
     params["now"] = now
     cur.execute(OPEN.format(scope=clause), params)
-    by_severity = dict.fromkeys(SEVERITIES, 0)
+    by_severity = dict.fromkeys(MOST_SEVERE_FIRST, 0)
     overdue = 0
     for severity, n_open, n_overdue in cur.fetchall():
         by_severity[severity] = int(n_open)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.severity import MOST_SEVERE_FIRST
 from identity.scope import Scope, scope_sql
 
 # Cases a worker still acts on; handled ones are shown but wait for someone else.
@@ -37,7 +38,7 @@ LEFT JOIN LATERAL (
 ) src ON true
 WHERE {scope} AND a.state = ANY(%(shown)s)
 ORDER BY (a.state = 'handled'), (a.due_at IS NOT NULL AND a.due_at < %(now)s) DESC,
-    array_position(ARRAY['critical', 'major', 'minor', 'info'], a.severity),
+    array_position(%(severities)s::text[], a.severity),
     a.due_at NULLS LAST, a.opened_at DESC, a.id DESC
 LIMIT %(limit)s
 """
@@ -47,7 +48,8 @@ def my_tasks(cur, scope: Scope, now, limit: int = 50) -> list[dict[str, Any]]:
     """The worker's tasks in scope, most urgent first. A scope without a worker (a desk
     user) gets the same ordering over their area, which only tests use."""
     clause, params = scope_sql(scope)
-    params.update(now=now, shown=list(SHOWN), limit=limit)
+    params.update(now=now, shown=list(SHOWN), limit=limit,
+                  severities=list(MOST_SEVERE_FIRST))
     cur.execute(TASKS.format(scope=clause), params)
     names = [col.name for col in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -17,9 +17,9 @@ import pandas as pd
 import shapely
 
 from geo.hierarchy import ANCESTOR_COLUMNS, level_of
+from geo.levels import PLACED_LEVELS
 from geo.lookup import PolygonIndex
 
-PLACED_LEVELS: tuple[str, ...] = ("grid", "community", "street", "district")
 _COVERED = 1e-9  # relative area left uncovered that still counts as covered
 RESULT_COLUMNS: tuple[str, ...] = ("grid_code", "community_code", "street_code", "district_code")
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-LEVELS: tuple[str, ...] = ("city", "district", "street", "community", "grid")
+from geo.levels import LEVELS  # noqa: F401 - the hierarchy's levels, defined once
 
 # Ancestor columns denormalised on every row so that a grid cell answers
 # "who is responsible" without walking the tree.
@@ -42,12 +42,6 @@ def parent_level(level: str) -> str | None:
     """The level one step up, or None for the city."""
     index = LEVELS.index(level)
     return LEVELS[index - 1] if index else None
-
-
-def child_level(level: str) -> str | None:
-    """The level one step down, or None for a grid cell."""
-    index = LEVELS.index(level)
-    return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
 
 
 def as_multipolygons(geometries) -> list:

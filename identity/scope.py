@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LEVELS: tuple[str, ...] = ("city", "district", "street", "community", "grid")
+from geo.levels import LEVELS
 
 # The case's column for each level below the city.
 LEVEL_COLUMN: dict[str, str] = {"district": "district_code", "street": "street_code",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alerts.severity import COLOURS, SEVERITIES
 from alerts.states import FINISHED
 from identity.scope import Scope, scope_sql
 from layers.frame import Frame
@@ -15,8 +16,6 @@ from layers.legend import Legend
 from layers.typed import typed
 
 NAME = "cases"
-SEVERITIES: tuple[str, ...] = ("info", "minor", "major", "critical")  # drawing order
-COLOURS = {"critical": "#ff2d55", "major": "#ff9f1c", "minor": "#ffd166", "info": "#4cc9f0"}
 SIZES = {"critical": 17, "major": 14, "minor": 11, "info": 9}
 LEGEND = tuple(Legend(f"layers.cases.{s}", COLOURS[s], "diamond") for s in reversed(SEVERITIES))
 

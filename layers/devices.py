@@ -19,10 +19,9 @@ from layers.frame import Frame
 from layers.legend import Legend
 from layers.patching import patch_list
 from layers.typed import typed
+from store.device_status import COLOURS, STATUSES
 
 NAME = "devices"
-STATUSES: tuple[str, ...] = ("normal", "alarm", "offline")
-COLOURS = {"normal": "#2bd4a4", "alarm": "#ff4d4f", "offline": "#66758c"}
 LEGEND = tuple(Legend(f"layers.devices.{s}", COLOURS[s]) for s in STATUSES)
 
 QUERY = """

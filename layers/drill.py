@@ -1,19 +1,14 @@
 """Drill-down: a click on an area's name opens the next level (district -> street -> grid).
 
-The names on a map carry their area codes (layers/boundaries.py); `next_level` turns the
-clicked code into the map of that area, after checking that the area lies inside the
+The names on a map carry their area codes (layers/boundaries.py); `area_scope` turns the
+clicked code into the scope of that area, after checking that it lies inside the
 viewer's own scope: a district manager cannot open a street of another district by
 sending its code.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from identity.scope import CaseArea, Scope, in_area
-from layers.figure import MapOptions, build
-
-CLICKABLE = MapOptions(interactive=True)
 
 AREA = """
 SELECT level, code, district_code, street_code, community_code FROM areas WHERE code = %s
@@ -47,14 +42,3 @@ def area_scope(cur, viewer: Scope, code: str) -> Scope | None:
     if not in_area(viewer.level, viewer.code, place):
         return None
     return Scope(level, own)
-
-
-def next_level(cur, viewer: Scope, code: str, now: datetime,
-               options: MapOptions = CLICKABLE) -> dict | None:
-    """The figure of the clicked area (its children outlined and named), or None when the
-    viewer may not see it."""
-    scope = area_scope(cur, viewer, code)
-    if scope is None:
-        return None
-    figure, _memory = build(cur, scope, now, options)
-    return figure

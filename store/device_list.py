@@ -13,10 +13,13 @@ from dataclasses import dataclass
 import psycopg2.extensions
 
 from identity.scope import Scope, area_sql
+from store.device_status import NO_DATA
+from store.device_status import STATUSES as STORED
 
-STATUSES: tuple[str, ...] = ("normal", "alarm", "offline", "no_data")
+# The statuses the admin list shows: every stored one, and never reported.
+STATUSES: tuple[str, ...] = (*STORED, NO_DATA)
 
-STATUS = "coalesce(ds.status, 'no_data')"
+STATUS = f"coalesce(ds.status, '{NO_DATA}')"  # a constant of this module, never input
 
 # Sortable columns: grid column name -> SQL expression (never taken from input).
 SORTABLE: dict[str, str] = {

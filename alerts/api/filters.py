@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from alerts.severity import SEVERITIES
 from alerts.states import STATES
 
-SEVERITIES: tuple[str, ...] = ("info", "minor", "major", "critical")
 MAX_PER_PAGE = 200
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from alerts.rules.marked_yaml import LineDict, LineList
-from alerts.rules.model import AREA_LEVELS, Inhibit, Rule, RuleError
+from alerts.rules.model import Inhibit, Rule, RuleError
+from geo.levels import PLACED_LEVELS as AREA_LEVELS
 
 
 def check_inhibits(given: Any, line: int) -> tuple[tuple[Inhibit, ...], list[tuple[int, str]]]:

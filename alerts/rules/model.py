@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 KINDS = ("threshold", "rate", "absence", "count", "composite", "geofence")
-SEVERITIES = ("info", "minor", "major", "critical")
-AREA_LEVELS = ("grid", "community", "street", "district")
 
 # Kinds that watch device readings; count watches incidents; geofence watches either
 # (incidents when its match names a source or category); composite watches other rules.

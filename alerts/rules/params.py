@@ -8,7 +8,7 @@ from typing import Any
 
 from alerts.rules.durations import parse_duration
 from alerts.rules.marked_yaml import LineDict, LineList
-from alerts.rules.model import AREA_LEVELS
+from geo.levels import PLACED_LEVELS as AREA_LEVELS
 
 
 class Problem(ValueError):

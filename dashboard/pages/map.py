@@ -22,6 +22,7 @@ from dashboard.context import PageContext
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
+from geo.levels import LEVELS
 from identity.pool import connection
 from identity.scope import Scope
 from layers import LAYERS, names
@@ -33,7 +34,6 @@ PAGE = "map"
 TILE_KEY = "CITYOPS_MAP_PAGE_TILE_URL"  # the app's config holds the settings' tile server
 GRAPH_CONFIG = {"displayModeBar": False, "scrollZoom": True, "responsive": True,
                 "doubleClick": "reset"}
-LEVELS = ("city", "district", "street", "community", "grid")
 CRUMB, PART = "map-crumb", "map-part"
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from alerts.api.filters import SEVERITIES
 from alerts.case_choices import categories, child_areas
+from alerts.severity import SEVERITIES
 from dashboard.context import PageContext
 from dashboard.i18n import number, translate
 from dashboard.session import language, viewer

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import dash
 from dash import Dash, Input, Output, State, dcc, html
 
-from alerts.kpis import SEVERITIES
+from alerts.severity import MOST_SEVERE_FIRST as SEVERITIES
 from dashboard.context import PageContext
 from dashboard.i18n import translate, when
 from dashboard.session import language, viewer

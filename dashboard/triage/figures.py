@@ -13,11 +13,10 @@ from typing import Any
 import plotly.graph_objects as go
 
 from alerts.case_surroundings import box_around
+from alerts.severity import COLOURS as SEVERITY_COLOURS
 from dashboard.i18n import CITY_ZONE, translate
+from store.device_status import COLOURS as DEVICE_COLOURS
 
-SEVERITY_COLOURS = {"critical": "#ff4d4f", "major": "#ff9f43", "minor": "#f5d061",
-                    "info": "#5cc8ff"}
-DEVICE_COLOURS = {"normal": "#3fb37f", "alarm": "#ff6b3d", "offline": "#6b7a90"}
 LINE_COLOURS = ("#5cc8ff", "#f5d061", "#c08bff", "#3fb37f")
 MAP_RADIUS_M = 800  # as alerts.case_surroundings reads them
 INK, FAINT, PANEL = "#d5deeb", "#2a3a55", "rgba(0,0,0,0)"

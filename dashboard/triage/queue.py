@@ -12,15 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from alerts.api.casequeries import level_lookup, list_cases
-from alerts.api.filters import SEVERITIES, CaseFilter
+from alerts.api.filters import CaseFilter
 from alerts.case_choices import area_names
+from alerts.severity import MOST_SEVERE_FIRST, SEVERITIES
 from alerts.states import OPEN, STATES
 from dashboard.i18n import CITY_ZONE, translate
 
 # The flow's order, so lists read like the case flow rather than alphabetically.
 STATE_ORDER: tuple[str, ...] = tuple(STATES)
 OPEN_STATES: tuple[str, ...] = tuple(s for s in STATE_ORDER if s in OPEN)
-SEVERITY_ORDER: tuple[str, ...] = tuple(reversed(SEVERITIES))  # critical first
+SEVERITY_ORDER: tuple[str, ...] = MOST_SEVERE_FIRST
 MOST_ROWS = 500  # the newest cases shown; the count says how many match in all
 
 

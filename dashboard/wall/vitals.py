@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.kpis import SEVERITIES, FlowTimes, OpenCases
+from alerts.kpis import FlowTimes, OpenCases
+from alerts.severity import MOST_SEVERE_FIRST as SEVERITIES
 from dashboard.i18n import duration, number, percent, translate
 from store.kpis import SOURCES, DeviceCounts
 

@@ -12,7 +12,7 @@ from alerts import kpis as case_kpis
 from dashboard.wall import screen
 from identity.scope import Scope
 from layers import figure as map_figure
-from layers.drill import area_scope, next_level
+from layers.drill import area_scope
 from layers.frame import make_frame
 from store import db as store_db
 from store import kpis as store_kpis
@@ -113,13 +113,6 @@ def test_drill_down_opens_a_street_of_ones_own_district_only(cur) -> None:
     assert area_scope(cur, HP, street) == Scope("street", street)
     assert area_scope(cur, JA, street) is None
     assert area_scope(cur, HP, "999999999") is None
-    figure = next_level(cur, HP, street, NOW)
-    names = next(t for t in figure["data"] if t["name"] == "names")
-    assert names["customdata"] and all(code.startswith(street) for code in names["customdata"])
-    assert next_level(cur, JA, street, NOW) is None
-    district = next_level(cur, CITY, HUANGPU, NOW)
-    names = next(t for t in district["data"] if t["name"] == "names")
-    assert street in names["customdata"]
 
 
 def test_incidents_of_the_last_day_fill_the_density_of_their_district(cur) -> None:

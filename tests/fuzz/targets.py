@@ -23,7 +23,8 @@ from random import Random
 import yaml
 
 from alerts.rules import Rule, RuleError, RuleSet, reload
-from alerts.rules.model import KINDS, SEVERITIES
+from alerts.rules.model import KINDS
+from alerts.severity import SEVERITIES
 from ingest.enrich import IncidentPlacer
 from ingest.errors import BadMessage
 from ingest.pipeline import IncidentSteps, ReadingSteps
