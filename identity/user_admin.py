@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from identity.scope import Scope
+from identity.users import User
 
 # Codes nest, so "inside" is a prefix test; left() rather than LIKE (no patterns).
 INSIDE = "(%(city)s OR left(u.area_code, length(%(scope_code)s)) = %(scope_code)s)"
@@ -32,13 +33,9 @@ REVOKE_ALL = "UPDATE api_tokens SET revoked_at = now() WHERE user_id = %s AND re
 
 
 @dataclass(frozen=True)
-class Account:
-    id: int
-    username: str
-    role: str
-    area_code: str
-    display_name: str | None
-    active: bool
+class Account(User):
+    """A user as the admin page lists them: when they were added and last logged in."""
+
     created_at: datetime
     last_login: datetime | None
 
