@@ -70,7 +70,7 @@ class WorkingCalendar:
     "fail" (CalendarNotCovered) or "weekdays" (Monday–Friday, with a warning once a year).
     """
 
-    timezone: str = "Asia/Shanghai"
+    timezone: str  # the city's (settings.time_zone): whose days and hours these are
     hours: tuple[tuple[time, time], ...] = DEFAULT_HOURS
     official: bool = True
     days_off: frozenset[date] = field(default_factory=frozenset)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 SILENCE_HELP = ("silence add --match KEY=VALUE ... (--for 2h | --ends TIME) [--starts TIME] "
@@ -63,7 +63,7 @@ def _silence(args: argparse.Namespace, settings) -> int:
     conn = db.connect(settings.database_url)
     try:
         if what == "list" and len(args.words) <= 1:
-            local = timezone_shanghai()
+            local = settings.zone
             for s in silences.list_silences(conn, include_expired=args.all):
                 print(f"{s.id}\t{s.starts_at.astimezone(local):%Y-%m-%d %H:%M} .. "
                       f"{s.ends_at.astimezone(local):%Y-%m-%d %H:%M}\t"
@@ -77,7 +77,7 @@ def _silence(args: argparse.Namespace, settings) -> int:
             print(f"cityops: no active silence {args.words[1]}", file=sys.stderr)
             return 1
         if what == "add" and len(args.words) == 1:
-            starts, ends = _window(args)
+            starts, ends = _window(args, settings.zone)
             new_id = silences.create(conn, _matchers(args.match), starts, ends,
                                      args.by or "", args.comment)
             print(f"silence {new_id} until {ends.isoformat()}")
@@ -101,24 +101,20 @@ def _matchers(given: list[str]) -> dict[str, str | list[str]]:
     return {k: v[0] if len(v) == 1 else v for k, v in found.items()}
 
 
-def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
+def _window(args: argparse.Namespace, zone: tzinfo) -> tuple[datetime, datetime]:
     from alerts.rules.durations import parse_duration
-    starts = _when(args.starts) if args.starts else datetime.now(UTC)
+    starts = _when(args.starts, zone) if args.starts else datetime.now(UTC)
     if args.ends and args.duration:
         raise ValueError("give --ends or --for, not both")
     if args.ends:
-        return starts, _when(args.ends)
+        return starts, _when(args.ends, zone)
     if args.duration:
         return starts, starts + timedelta(seconds=parse_duration(args.duration))
     raise ValueError("say how long: --for 2h or --ends TIME")
 
 
-def _when(text: str) -> datetime:
-    """ISO 8601; a time without a zone is Beijing time, as operators read clocks."""
+def _when(text: str, zone: tzinfo) -> datetime:
+    """ISO 8601; a time without a zone is the city's (CITYOPS_TIME_ZONE), as operators read
+    clocks."""
     at = datetime.fromisoformat(text)
-    return at if at.tzinfo else at.replace(tzinfo=timezone_shanghai())
-
-
-def timezone_shanghai():
-    from zoneinfo import ZoneInfo
-    return ZoneInfo("Asia/Shanghai")
+    return at if at.tzinfo else at.replace(tzinfo=zone)

@@ -91,7 +91,7 @@ class SlaStatus:
 
 @dataclass(frozen=True)
 class SlaPolicy:
-    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    calendar: WorkingCalendar
     limits: Mapping[str, Limits] = field(default_factory=lambda: dict(CATEGORY_LIMITS))
     default: Limits = DEFAULT_LIMITS
     warn_fraction: float = 0.8

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,14 @@ def _flag(text: str) -> bool:
     if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
         raise ValueError("expected true or false")
     return text.lower() in ("true", "1", "yes")
+
+
+def _zone(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError("expected an IANA time zone name such as Asia/Shanghai") from None
+    return text
 
 
 def _path(text: str) -> Path:
@@ -156,6 +165,10 @@ class Settings:
     log_format: str = _setting(
         "CITYOPS_LOG_FORMAT", "json", "json: one JSON object a line; text: for people",
         _choice("json", "text"))
+    time_zone: str = _setting(
+        "CITYOPS_TIME_ZONE", "Asia/Shanghai",
+        "the city's clock: its days, working hours, duty shifts and the times people read",
+        _zone)
     language: str = _setting(
         "CITYOPS_LANGUAGE", "zh-CN", "default interface language", _choice("zh-CN", "en"))
     map_tile_url: str = _setting(
@@ -190,6 +203,11 @@ class Settings:
         values["database_url_given"] = "DATABASE_URL" in environ
         values["kafka_bootstrap_given"] = "CITYOPS_KAFKA_BOOTSTRAP" in environ
         return cls(**values)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The city's time zone (CITYOPS_TIME_ZONE)."""
+        return ZoneInfo(self.time_zone)
 
     @property
     def manages_postgres(self) -> bool:

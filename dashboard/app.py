@@ -10,7 +10,7 @@ import flask
 from dash import Dash
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
-from dashboard import guard, login
+from dashboard import guard, i18n, login
 from dashboard.context import PageContext
 from dashboard.pages import PAGE_MODULES
 from dashboard.session import DEFAULT_LANGUAGE_KEY
@@ -52,6 +52,7 @@ def create_app(context: PageContext, *,
                limiter: LoginLimiter | SharedLoginLimiter | None = None,
                pool_size: int = 8) -> Dash:
     settings = context.settings
+    i18n.use_city_zone(settings.zone)
     app = Dash(__name__, title="CityOps", update_title=None, serve_locally=True,
                use_pages=True, pages_folder="", assets_folder="assets",
                suppress_callback_exceptions=True)

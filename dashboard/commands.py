@@ -7,6 +7,8 @@ import sys
 from datetime import date, time
 from pathlib import Path
 
+from dashboard.i18n import use_city_zone
+
 
 def register(subparsers) -> None:
     """Add the `summary` command to the CLI's subparsers."""
@@ -40,6 +42,7 @@ def _export(args: argparse.Namespace, settings) -> int:
     from dashboard.summary.data import yesterday
     from dashboard.summary.pdf import PdfFailed
     from dashboard.summary.schedule import NoSuchArea, write_day
+    use_city_zone(settings.zone)
     day = args.date or yesterday(datetime.now(UTC))
     try:
         path = write_day(settings, day, args.area, args.lang or settings.language, args.out)
@@ -52,4 +55,5 @@ def _export(args: argparse.Namespace, settings) -> int:
 
 def _schedule(args: argparse.Namespace, settings) -> int:
     from dashboard.summary.schedule import run
+    use_city_zone(settings.zone)
     return run(settings, args.at, args.area, args.lang or settings.language)

@@ -12,8 +12,23 @@ from zoneinfo import ZoneInfo
 CATALOGUES = Path(__file__).parent / "catalogue"
 LANGUAGES = ("zh-CN", "en")
 
-# Times are shown in the city's clock, whatever the server's zone is.
-CITY_ZONE = ZoneInfo("Asia/Shanghai")
+# Times are shown on the city's clock (settings.time_zone), whatever the server's zone is.
+# Set once by what builds the dashboard or a summary from the settings (dashboard/app.py,
+# dashboard/commands.py): every time a reader sees is on it, and passing it through each
+# formatter beside the language would change their signatures and nothing else.
+_city_zone: ZoneInfo | None = None
+
+
+def use_city_zone(zone: ZoneInfo) -> None:
+    global _city_zone  # noqa: PLW0603 - set once at start-up, from the settings
+    _city_zone = zone
+
+
+def city_zone() -> ZoneInfo:
+    if _city_zone is None:
+        raise RuntimeError("the city's time zone is not set: build the app or the summary "
+                           "from Settings (dashboard.i18n.use_city_zone)")
+    return _city_zone
 
 
 @cache
@@ -45,7 +60,7 @@ def when(language: str, instant: datetime | None, *, seconds: bool = False) -> s
     """A moment in the city's time: 11月25日 14:05 / 25 Nov 14:05."""
     if instant is None:
         return "–"
-    local = instant.astimezone(CITY_ZONE)
+    local = instant.astimezone(city_zone())
     clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
     if language == "zh-CN":
         return f"{local.month}月{local.day}日 {clock}"

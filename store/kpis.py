@@ -1,7 +1,8 @@
 """Vital signs of devices and incidents for the wall screen, within the viewer's area.
 
-Hours are counted in UTC buckets: the city's clock (Asia/Shanghai) is a whole number of
-hours from UTC all year, so an hour bucket is the same hour on both clocks.
+Hours are counted in UTC buckets: the city's clock (settings.time_zone) is taken to be a
+whole number of hours from UTC, as Asia/Shanghai is all year, so an hour bucket is the same
+hour on both clocks (a city on a half-hour offset would need local-hour buckets).
 
 Incidents per hour come from the hourly rollup (store/incident_rollup.py, kept by triggers
 in the writing transaction) for the hours that are over, and from `incidents` for the
@@ -13,13 +14,11 @@ does not tell apart, is counted from `incidents` (a small area: few rows).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, tzinfo
 
 from identity.scope import Scope, area_sql
 from store import incident_rollup
 
-CITY_ZONE = ZoneInfo("Asia/Shanghai")
 SOURCES: tuple[str, ...] = ("hotline", "patrol", "sensor", "other")
 
 DEVICES = """
@@ -104,15 +103,16 @@ def current_hour(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def midnight(now: datetime) -> datetime:
-    """The start of today on the city's clock."""
-    local = now.astimezone(CITY_ZONE)
+def midnight(now: datetime, zone: tzinfo) -> datetime:
+    """The start of today on the city's clock (`zone`, settings.time_zone)."""
+    local = now.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def today_by_source(hourly: dict[tuple[datetime, str], int], now: datetime) -> dict[str, int]:
+def today_by_source(hourly: dict[tuple[datetime, str], int], now: datetime,
+                    zone: tzinfo) -> dict[str, int]:
     """Incidents since the city's midnight, per source (every source present, zeros too)."""
-    start = midnight(now)
+    start = midnight(now, zone)
     counts = dict.fromkeys(SOURCES, 0)
     for (hour, source), n in hourly.items():
         if hour >= start:

@@ -65,6 +65,13 @@ def base_settings() -> Settings:
     return Settings.from_env()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def city_clock(base_settings: Settings) -> None:
+    """Tests that format times outside an app read the city's clock as the app would."""
+    from dashboard.i18n import use_city_zone
+    use_city_zone(base_settings.zone)
+
+
 def _admin_connection(base: Settings):
     conn = store_db.connect(base.database_url)
     conn.autocommit = True

@@ -35,7 +35,7 @@ class Ticker:
         self.settings = settings
         self.every_s = every_s
         self.metrics = TickerMetrics()
-        self.policy = default_policy()
+        self.policy = default_policy(settings.time_zone)
         self.producer = kafka_client.producer(settings, client_id="cityops-escalate")
         self.conn = None
         self.last_pass = time.monotonic()

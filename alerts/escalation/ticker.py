@@ -30,10 +30,11 @@ log = logging.getLogger("cityops.alerts.escalation")
 ACTOR = "system:sla"
 
 
-def default_policy() -> SlaPolicy:
-    """The ticker's policy: years the holiday package does not know count Monday to Friday
-    (logged once) so that the ticker keeps running on 1 January."""
-    return SlaPolicy(calendar=WorkingCalendar(uncovered="weekdays"))
+def default_policy(zone: str) -> SlaPolicy:
+    """The ticker's policy on the city's clock (`zone`, settings.time_zone): years the
+    holiday package does not know count Monday to Friday (logged once) so that the ticker
+    keeps running on 1 January."""
+    return SlaPolicy(calendar=WorkingCalendar(zone, uncovered="weekdays"))
 
 
 @dataclass

@@ -8,12 +8,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from alerts import daily as case_days
-from dashboard.i18n import CITY_ZONE
+from dashboard.i18n import city_zone
 from dashboard.summary.kpis import Kpi, build_kpis
 from identity.scope import Scope
 from store import daily as incident_days
-
-ZONE_NAME = str(CITY_ZONE)
 
 
 @dataclass(frozen=True)
@@ -38,21 +36,21 @@ class DailySummary:
 
 def yesterday(now: datetime) -> date:
     """The day before `now` on the city's calendar."""
-    return now.astimezone(CITY_ZONE).date() - timedelta(days=1)
+    return now.astimezone(city_zone()).date() - timedelta(days=1)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """Local midnight to local midnight, as aware instants."""
-    start = datetime.combine(day, time(0), CITY_ZONE)
-    return start, datetime.combine(day + timedelta(days=1), time(0), CITY_ZONE)
+    start = datetime.combine(day, time(0), city_zone())
+    return start, datetime.combine(day + timedelta(days=1), time(0), city_zone())
 
 
 def gather(cur, scope: Scope, day: date, now: datetime) -> DailySummary:
     """Everything the summary of `day` shows, inside `scope`."""
     first = day - timedelta(days=7)
-    series = case_days.kpi_series(cur, scope, first, day, ZONE_NAME)
+    series = case_days.kpi_series(cur, scope, first, day, str(city_zone()))
     incidents = incident_days.incidents_by_source(cur, scope.level, scope.code, first, day,
-                                                  ZONE_NAME)
+                                                  str(city_zone()))
     start, end = day_bounds(day)
     area_zh, area_en = case_days.area_names(cur, scope.code)
     return DailySummary(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from alerts import daily as case_days
 from cityops.settings import Settings
-from dashboard.i18n import CITY_ZONE
+from dashboard.i18n import city_zone
 from dashboard.summary.data import gather, yesterday
 from dashboard.summary.pdf import export, file_name
 from identity.scope import Scope, area_level
@@ -31,10 +31,10 @@ class NoSuchArea(ValueError):
 
 def next_run(now: datetime, at: time) -> datetime:
     """The next moment the city's clock shows `at`, strictly after `now`."""
-    local = now.astimezone(CITY_ZONE)
-    candidate = datetime.combine(local.date(), at, CITY_ZONE)
+    local = now.astimezone(city_zone())
+    candidate = datetime.combine(local.date(), at, city_zone())
     if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), at, CITY_ZONE)
+        candidate = datetime.combine(local.date() + timedelta(days=1), at, city_zone())
     return candidate
 
 

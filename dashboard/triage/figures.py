@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from alerts.case_surroundings import box_around
 from alerts.severity import COLOURS as SEVERITY_COLOURS
-from dashboard.i18n import CITY_ZONE, translate
+from dashboard.i18n import city_zone, translate
 from store.device_status import COLOURS as DEVICE_COLOURS
 
 LINE_COLOURS = ("#5cc8ff", "#f5d061", "#c08bff", "#3fb37f")
@@ -85,10 +85,10 @@ def readings_chart(lang: str, series: dict[str, list[tuple[datetime, float]]],
     figure = go.Figure(layout=_frame(height))
     for index, (metric, points) in enumerate(sorted(series.items())):
         figure.add_trace(go.Scatter(
-            x=[at.astimezone(CITY_ZONE) for at, _ in points],
+            x=[at.astimezone(city_zone()) for at, _ in points],
             y=[value for _, value in points], mode="lines",
             name=metric, line=dict(width=2, color=LINE_COLOURS[index % len(LINE_COLOURS)])))
-    figure.add_vline(x=opened_at.astimezone(CITY_ZONE),
+    figure.add_vline(x=opened_at.astimezone(city_zone()),
                      line=dict(color="#ff4d4f", width=1.5, dash="dot"))
     label = "triage.chart.nearest_device" if nearest else "triage.chart.device"
     figure.update_layout(margin=dict(l=44, r=12, t=30, b=8),

@@ -16,7 +16,7 @@ from alerts.api.filters import CaseFilter
 from alerts.case_choices import area_names
 from alerts.severity import MOST_SEVERE_FIRST, SEVERITIES
 from alerts.states import OPEN, STATES
-from dashboard.i18n import CITY_ZONE, translate
+from dashboard.i18n import city_zone, translate
 
 # The flow's order, so lists read like the case flow rather than alphabetically.
 STATE_ORDER: tuple[str, ...] = tuple(STATES)
@@ -64,7 +64,7 @@ def read_queue(cur, scope, wanted: QueueFilter,
 
 def _clock(instant: datetime | None) -> str:
     # Month-day first: it sorts as text in the grid and reads the same in both languages.
-    return "" if instant is None else instant.astimezone(CITY_ZONE).strftime("%m-%d %H:%M")
+    return "" if instant is None else instant.astimezone(city_zone()).strftime("%m-%d %H:%M")
 
 
 def area_of(case: dict[str, Any], names: dict[str, tuple[str, str]], lang: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from dash import Patch
 
 from alerts import kpis as case_kpis
+from dashboard.i18n import city_zone
 from dashboard.wall import ticker, trend, vitals
 from identity.scope import Scope
 from layers import figure as map_figure
@@ -60,7 +61,7 @@ def _numbers(cur, scope: Scope, now: datetime) -> tuple[vitals.Vitals, store_kpi
     found = vitals.Vitals(store_kpis.device_counts(cur, scope),
                           case_kpis.open_cases(cur, scope, now),
                           case_kpis.flow_times(cur, scope, now),
-                          store_kpis.today_by_source(hourly, now))
+                          store_kpis.today_by_source(hourly, now, city_zone()))
     return found, store_kpis.trend(hourly, now), case_kpis.newest_cases(cur, scope,
                                                                         ticker.LENGTH)
 

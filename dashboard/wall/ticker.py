@@ -7,14 +7,14 @@ from typing import Any
 
 from dash import Patch, html
 
-from dashboard.i18n import CITY_ZONE, translate
+from dashboard.i18n import city_zone, translate
 
 LENGTH = 8
 
 
 def item(lang: str, case: dict[str, Any]) -> html.Li:
     place = case["place_zh"] if lang == "zh-CN" else case["place_en"]
-    opened = case["opened_at"].astimezone(CITY_ZONE).strftime("%H:%M")
+    opened = case["opened_at"].astimezone(city_zone()).strftime("%H:%M")
     return html.Li(className=f"wall-ticker-item severity-{case['severity']}", children=[
         html.Span(opened, className="wall-ticker-time"),
         html.Span(translate(lang, f"wall.severity.{case['severity']}"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import Patch
 
-from dashboard.i18n import CITY_ZONE, translate
+from dashboard.i18n import city_zone, translate
 from layers.patching import patch_list
 from store.kpis import Trend
 
@@ -15,7 +15,7 @@ TODAY, YESTERDAY = "#4cc9f0", "#7d8aa5"
 
 
 def hour_labels(trend: Trend) -> list[str]:
-    return [hour.astimezone(CITY_ZONE).strftime("%H:00") for hour in trend.hours]
+    return [hour.astimezone(city_zone()).strftime("%H:00") for hour in trend.hours]
 
 
 def figure(trend: Trend, lang: str, scale: float = 1.0) -> dict:

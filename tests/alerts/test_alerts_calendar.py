@@ -10,7 +10,7 @@ import pytest
 from alerts.calendar import OFFICIAL_YEARS, AroundTheClock, CalendarNotCovered, WorkingCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
-CAL = WorkingCalendar()
+CAL = WorkingCalendar("Asia/Shanghai")
 
 
 def at(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
@@ -62,14 +62,14 @@ def test_other_time_zones_are_converted_to_the_calendar_zone() -> None:
 
 
 def test_local_adjustments_override_the_official_calendar() -> None:
-    local = WorkingCalendar(days_off=frozenset({date(2026, 3, 5)}),
+    local = WorkingCalendar("Asia/Shanghai", days_off=frozenset({date(2026, 3, 5)}),
                             working_days=frozenset({date(2026, 3, 7)}))
     assert local.add(at(2026, 3, 4, 17), hours(2)) == at(2026, 3, 6, 10)
     assert local.add(at(2026, 3, 6, 17), hours(2)) == at(2026, 3, 7, 10)
 
 
 def test_configured_hours_and_plain_weekends() -> None:
-    plain = WorkingCalendar(hours=((time(8), time(16)),), official=False)
+    plain = WorkingCalendar("Asia/Shanghai", hours=((time(8), time(16)),), official=False)
     assert plain.is_working_day(date(2026, 10, 1))  # no official holidays on this one
     assert plain.add(at(2026, 3, 6, 15), hours(2)) == at(2026, 3, 9, 9)
 
@@ -91,6 +91,6 @@ def test_years_the_package_does_not_know_fail_clearly() -> None:
 
 def test_bad_configuration_and_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="ordered"):
-        WorkingCalendar(hours=((time(13), time(18)), (time(9), time(12))))
+        WorkingCalendar("Asia/Shanghai", hours=((time(13), time(18)), (time(9), time(12))))
     with pytest.raises(ValueError, match="time zone"):
         CAL.add(datetime(2026, 3, 4, 9), hours(1))

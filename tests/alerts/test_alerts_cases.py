@@ -10,11 +10,14 @@ from datetime import timedelta
 import psycopg2
 import pytest
 
+from alerts.calendar import WorkingCalendar
 from alerts.cases import NewCase, open_alert, transition
 from alerts.errors import CaseNotFound, Conflict, Refused
 from alerts.sla import SlaPolicy, sla_status
 from alerts.timeline import state_history
 from store import db as store_db
+
+POLICY = SlaPolicy(WorkingCalendar("Asia/Shanghai"))
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +65,7 @@ def test_a_full_case_is_recorded_move_by_move_and_timed(db) -> None:
         assert cur.fetchone() == ("worker:wang", True)
     history = state_history(db, alert_id)
     assert [e.state for e in history][-1] == "closed"
-    assert sla_status(SlaPolicy(), "暴露垃圾", history, history[-1].at).level == "finished"
+    assert sla_status(POLICY, "暴露垃圾", history, history[-1].at).level == "finished"
 
 
 def test_the_handler_may_not_verify_their_own_work(db) -> None:
@@ -169,6 +172,6 @@ def test_pauses_show_in_the_stored_history(db) -> None:
     states = [e.state for e in state_history(db, alert_id)]
     assert states == ["new", "confirmed", "dispatched", "in_progress", "extended",
                       "in_progress"]
-    status = sla_status(SlaPolicy(), "路面积水", state_history(db, alert_id),
+    status = sla_status(POLICY, "路面积水", state_history(db, alert_id),
                         state_history(db, alert_id)[-1].at + timedelta(minutes=30))
     assert status.stage == "handle" and status.elapsed >= timedelta(minutes=30)

@@ -16,7 +16,7 @@ from alerts.escalation.ticker import default_policy
 from alerts.sla import Entry
 
 SH = ZoneInfo("Asia/Shanghai")
-POLICY = default_policy()  # default limits: dispatch 1 h, handle 16 h, warn at 80 %
+POLICY = default_policy("Asia/Shanghai")  # default limits: dispatch 1 h, handle 16 h, warn at 80 %
 
 
 def at(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
@@ -131,7 +131,7 @@ def test_deadline_of_a_past_budget_walks_the_stage_run() -> None:
 def test_years_the_holiday_package_does_not_know_count_weekdays_with_a_warning(
         caplog: pytest.LogCaptureFixture) -> None:
     # Today is late 2026: on 1 January the ticker must still run.
-    calendar = WorkingCalendar(uncovered="weekdays")
+    calendar = WorkingCalendar("Asia/Shanghai", uncovered="weekdays")
     with caplog.at_level(logging.WARNING, logger="cityops.alerts.calendar"):
         assert calendar.is_working_day(date(2030, 1, 1))  # a Tuesday; no holiday known
         assert not calendar.is_working_day(date(2030, 1, 5))  # Saturday
@@ -141,4 +141,4 @@ def test_years_the_holiday_package_does_not_know_count_weekdays_with_a_warning(
     status = decide(POLICY, None, "grid", case, Markers(), at(2030, 1, 7, 9, 40))
     assert status.escalate_to == "community"
     with pytest.raises(ValueError, match="uncovered"):
-        WorkingCalendar(uncovered="guess")
+        WorkingCalendar("Asia/Shanghai", uncovered="guess")

@@ -24,7 +24,7 @@ from tests.alerts.street_world import open_street_world
 
 pytestmark = pytest.mark.integration
 
-POLICY = default_policy()
+POLICY = default_policy("Asia/Shanghai")
 ALWAYS = ["daily 00:00-24:00"]
 
 

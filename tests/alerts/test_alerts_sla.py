@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from alerts.calendar import WorkingCalendar
 from alerts.sla import Entry, SlaPolicy, current_stage, sla_status
 from alerts.tiers import TIERS, next_tier
 
 SH = ZoneInfo("Asia/Shanghai")
-POLICY = SlaPolicy()
+POLICY = SlaPolicy(WorkingCalendar("Asia/Shanghai"))
 
 
 def at(d: int, hh: int, mm: int = 0, month: int = 3) -> datetime:

@@ -4,8 +4,9 @@ on a fixed day and the day before, and incidents; written in the caller's transa
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from dashboard.i18n import CITY_ZONE
+CITY_ZONE = ZoneInfo("Asia/Shanghai")  # the test city's clock (settings default)
 
 DAY = date(2025, 5, 10)
 EAST, WEST = "319901", "319902"

@@ -6,14 +6,16 @@ from __future__ import annotations
 import argparse
 import subprocess
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from dashboard import commands
-from dashboard.i18n import CITY_ZONE
 from dashboard.summary.schedule import next_run
 from store import db as store_db
 from tests.dashboard.summary_world import DAY, EAST, fill
+
+CITY_ZONE = ZoneInfo("Asia/Shanghai")  # the test city's clock (settings default)
 
 
 def test_next_run_is_the_next_time_the_city_clock_shows_it() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dash import Patch
 
@@ -11,6 +12,8 @@ from dashboard.wall import ticker, trend, vitals
 from dashboard.wall.screen import screen_scale
 from store.kpis import DeviceCounts, Trend, share, today_by_source
 from store.kpis import trend as hourly_trend
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # 2025-05-10 09:30 in Shanghai; the city's midnight is 2025-05-09 16:00 UTC.
 NOW = datetime(2025, 5, 10, 1, 30, tzinfo=UTC)
@@ -35,7 +38,7 @@ def test_shares_and_rates_have_no_value_without_a_denominator() -> None:
 def test_todays_incidents_start_at_the_citys_midnight() -> None:
     hourly = {(hour(0), "hotline"): 5, (hour(9), "patrol"): 2,   # 16:00 UTC: midnight
               (hour(10), "hotline"): 7}                        # 23:00 the day before
-    assert today_by_source(hourly, NOW) == {"hotline": 5, "patrol": 2, "sensor": 0,
+    assert today_by_source(hourly, NOW, SHANGHAI) == {"hotline": 5, "patrol": 2, "sensor": 0,
                                             "other": 0}
 
 
