@@ -31,6 +31,7 @@ from cityops import kafka_client
 from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
 from cityops.stalled_assignment import StalledAssignment
+from cityops.stream.backoff import Backoff, Stopped
 from ingest.errors import BadMessage
 
 log = logging.getLogger("cityops.alerts")
@@ -176,7 +177,7 @@ class AlertEngine:
         self.last_save = self.clock()
 
     def _write_with_retry(self, signals: list[Signal], offsets: dict[str, int]) -> None:
-        delay = 0.5
+        backoff = Backoff(self.stop)
         while True:
             try:
                 if self.conn is None or self.conn.closed:
@@ -186,11 +187,13 @@ class AlertEngine:
             except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
                 self.metrics.db_errors.inc()
                 log.warning("database unavailable; retrying the save",
-                            extra={"error": str(exc).splitlines()[0], "retry_in_s": delay})
+                            extra={"error": str(exc).splitlines()[0],
+                                   "retry_in_s": backoff.delay})
                 self.conn = None
-                if self.stop.wait(delay):
-                    raise  # stopping: nothing was committed, a restart resumes before it
-                delay = min(delay * 2, 15)
+                try:
+                    backoff.wait()
+                except Stopped:
+                    raise exc from None  # nothing was committed: a restart resumes before it
 
     def _write(self, signals: list[Signal], offsets: dict[str, int]) -> None:
         outcomes = []

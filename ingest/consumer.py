@@ -22,6 +22,7 @@ from cityops import kafka_client
 from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
 from cityops.stalled_assignment import StalledAssignment
+from cityops.stream.backoff import Backoff, Stopped
 from ingest.batch import Batch
 from ingest.dead_letter import DeadLetters
 from ingest.errors import BadMessage
@@ -41,6 +42,10 @@ class _Rebalance(ConsumerRebalanceListener):
         # this on its IO thread, where a blocking commit raises: the commit is sent
         # without waiting. Should it not arrive, the next owner stores those rows again,
         # which changes nothing (writes are idempotent).
+        if self.loop.stop.is_set():
+            # Closing after a stop: run() has flushed, or a stop during an outage left a
+            # batch unstored, whose offsets must stay uncommitted for the next reader.
+            return
         self.loop.in_rebalance = True
         try:
             self.loop.flush()
@@ -81,6 +86,7 @@ class StreamConsumer:
         self.in_flight: tuple | None = None
         self.in_rebalance = False
         self.stall = StalledAssignment()
+        self.stop = threading.Event()  # run() puts the service's own here
 
     def subscribe(self, topic: str) -> None:
         kafka_client.subscribe(self.consumer, [topic], listener=_Rebalance(self))
@@ -105,7 +111,7 @@ class StreamConsumer:
 
     def _steps_with_retry(self, record) -> list:
         """Steps that look things up in the database wait for it rather than fail."""
-        delay = 0.5
+        backoff = Backoff(self.stop)
         while True:
             try:
                 return self.steps(record.headers, record.value)
@@ -113,8 +119,7 @@ class StreamConsumer:
                 self.metrics.db_errors.labels(self.stream).inc()
                 log.warning("database unavailable during a lookup; retrying",
                             extra={"stream": self.stream, "error": str(exc).splitlines()[0]})
-                time.sleep(delay)
-                delay = min(delay * 2, 15)
+                backoff.wait()
 
     def _dead_letter(self, record, tp: TopicPartition, reason: str, detail: str) -> None:
         self.dead_letters.send(record, reason, detail)
@@ -156,7 +161,7 @@ class StreamConsumer:
         self.metrics.batch_rows.labels(self.stream).observe(len(batch.rows))
 
     def _write_with_retry(self, rows: list | None) -> None:
-        delay = 0.5
+        backoff = Backoff(self.stop)
         while True:
             try:
                 if self.writer.conn is None:
@@ -170,11 +175,10 @@ class StreamConsumer:
                 self.metrics.db_errors.labels(self.stream).inc()
                 log.warning("database unavailable; retrying the batch",
                             extra={"stream": self.stream, "error": str(exc).splitlines()[0],
-                                   "retry_in_s": delay})
+                                   "retry_in_s": backoff.delay})
                 _close_quietly(self.writer.conn)
                 self.writer.conn = None
-                time.sleep(delay)
-                delay = min(delay * 2, 15)
+                backoff.wait()
 
     def update_lag(self) -> None:
         if time.monotonic() - self.last_lag < 5:
@@ -184,6 +188,7 @@ class StreamConsumer:
             self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
 
     def run(self, stop: threading.Event) -> None:
+        self.stop = stop
         try:
             while not stop.is_set():
                 try:
@@ -195,6 +200,9 @@ class StreamConsumer:
                                 extra={"stream": self.stream, "error": str(exc)[:200]})
                     stop.wait(1.0)
             self.flush()
+        except Stopped:
+            log.warning("stopped while the database was away; the unstored batch's "
+                        "messages are read again on restart", extra={"stream": self.stream})
         finally:
             # Closing leaves the group, which may call the revoke listener, which writes:
             # so the writer thread must outlive the consumer.

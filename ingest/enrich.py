@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 
 import psycopg2
@@ -12,7 +11,7 @@ import psycopg2.extensions
 from cityops.settings import ConfigError
 from ingest.errors import BadMessage
 from ingest.records import Incident, Reading
-from store import devices
+from store.device_registry import DeviceRegistry
 
 log = logging.getLogger(__name__)
 
@@ -20,18 +19,15 @@ log = logging.getLogger(__name__)
 class DeviceCheck:
     """Readings from devices nobody registered: dead-letter them, or register them unplaced.
 
-    The registry is cached in memory; a miss asks the database once and remembers a
-    negative answer for `negative_seconds`, so a chatty stranger cannot flood the store.
+    Asks the device registry (store/device_registry.py), which caches it in memory and
+    remembers a negative answer for `negative_seconds`, so a chatty stranger cannot flood
+    the store.
     """
 
     def __init__(self, connect: Callable[[], psycopg2.extensions.connection], policy: str,
                  negative_seconds: float = 30) -> None:
-        self.connect = connect
         self.policy = policy
-        self.negative_seconds = negative_seconds
-        self.conn = connect()
-        self.known = devices.known_ids(self.conn)
-        self.unknown_until: dict[str, float] = {}
+        self.registry = DeviceRegistry(connect, negative_seconds)
 
     def check(self, readings: Sequence[Reading]) -> None:
         device = readings[0].device_id  # one message carries one device (SenML: check all)
@@ -40,30 +36,21 @@ class DeviceCheck:
                 device = None
                 break
         for device_id in ({device} if device else {r.device_id for r in readings}):
-            if device_id not in self.known:
+            if device_id not in self.registry:
                 self._resolve(device_id)
 
     def _resolve(self, device_id: str) -> None:
-        now = time.monotonic()
-        if self.unknown_until.get(device_id, 0) > now:
-            raise BadMessage("unknown_device", f"{device_id} is not registered")
         try:
-            if self.conn is None or self.conn.closed:
-                self.conn = self.connect()
-            registered = device_id in devices.known_ids(self.conn, [device_id])
+            if self.registry.get(device_id) is not None:
+                return
+            if self.policy == "register":
+                self.registry.register_unplaced(device_id)
+                log.info("unknown device registered as unplaced", extra={"device": device_id})
+                return
         except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
-            self.conn = None
+            self.registry.conn = None
             # The consumer retries the record; the database may be back by then.
             raise psycopg2.OperationalError(str(exc)) from exc
-        if registered:
-            self.known.add(device_id)
-            return
-        if self.policy == "register":
-            devices.register_unplaced(self.conn, [device_id])
-            self.known.add(device_id)
-            log.info("unknown device registered as unplaced", extra={"device": device_id})
-            return
-        self.unknown_until[device_id] = now + self.negative_seconds
         raise BadMessage("unknown_device", f"{device_id} is not registered")
 
 

@@ -22,14 +22,14 @@ pytestmark = pytest.mark.integration
 DEVICES = 200
 
 
-def produce(settings, instants: int) -> str:
+def produce(settings, instants: int, back: timedelta = timedelta(hours=1)) -> str:
     """Readings for DEVICES devices at `instants` moments; returns their checksum."""
     store = store_db.connect(settings.database_url)
     store_devices.upsert(store, [{"device_id": f"crash-{d:03d}", "kind": "water_main",
                                   "placed": False, "meta": Json({})} for d in range(DEVICES)])
     store.close()
     producer = kafka_client.producer(settings)
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    start = datetime.now(UTC).replace(microsecond=0) - back
     digest = hashlib.sha256()
     lines = []
     for i in range(instants):

@@ -1,0 +1,1 @@
+"""What every Kafka consumer loop of CityOps shares (ingest's streams, the alerts engine)."""
