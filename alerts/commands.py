@@ -48,7 +48,7 @@ def _alerts(args: argparse.Namespace, settings) -> int:
             rules = load_folder(folder)
             print(f"{len(rules)} rules OK in {folder}")
             return 0
-        from alerts.service import run
+        from alerts.engine.service import run
         return run(settings, folder)
     except RulesInvalid as exc:
         for error in exc.errors:
@@ -57,7 +57,7 @@ def _alerts(args: argparse.Namespace, settings) -> int:
 
 
 def _silence(args: argparse.Namespace, settings) -> int:
-    from alerts import silences
+    from alerts.muting import silences
     from store import db
     what = args.words[0] if args.words else "list"
     conn = db.connect(settings.database_url)

@@ -6,7 +6,7 @@
 On the local stack (brought up if needed), in a scratch database (small demo city, the
 simulator's devices registered) and scratch topics, this bench drives the simulator's
 stream itself at ~5,000 messages/s (wall clock) and runs the alerts engine as a child
-process (`alerts.service.build`, the same engine `cityops alerts` runs) on the rules folder.
+process (`alerts.engine.service.build`, the same engine `cityops alerts` runs) on the rules folder.
 
 Simulated time is compressed (`--speed`, default 120 simulated seconds per wall second)
 so that anomalies of 5-40 minutes and rules with 1-25 minute holds complete within a
@@ -103,8 +103,8 @@ def engine_child(rules: Path, sim_origin: float, sim_end: float, speed: float) -
     The loop is engine.run's, split so the parent starts the stream only once the
     consumer holds its partitions (else the first triggers would wait for the join).
     """
-    from alerts.engine_metrics import EngineMetrics
-    from alerts.service import build
+    from alerts.engine.metrics import EngineMetrics
+    from alerts.engine.service import build
     engine = build(Settings.from_env(), rules, EngineMetrics())
     origin: list[float] = []
 

@@ -17,7 +17,7 @@ log = logging.getLogger("cityops")
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 # Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
-PLUGINS = ("geo", "sim", "store", "alerts", "alerts.dispatch", "alerts.escalation",
+PLUGINS = ("geo", "sim", "store", "alerts", "alerts.dispatch", "alerts.sla.escalation",
            "alerts.api", "dashboard")
 
 
@@ -44,7 +44,7 @@ def cmd_stack(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
-    from cityops.kafka_client import admin_client
+    from cityops.stream.kafka_client import admin_client
     from cityops.topics import ensure_topics, topic_specs
     admin = admin_client(settings)
     try:

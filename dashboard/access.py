@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-# Roles per page. Admins run accounts and configuration, not cases (alerts/caseflow.py);
+# Roles per page. Admins run accounts and configuration, not cases (alerts/cases/flow.py);
 # workers see only their own tasks.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "wall": frozenset({"operator", "manager", "leader", "admin"}),

@@ -38,7 +38,8 @@ class LazyPool:
 
 
 def connection():
-    """This request's connection; transactions are the caller's (alerts.cases commits its own)."""
+    """This request's connection; transactions are the caller's (alerts.cases.moves commits
+    its own)."""
     if "db_conn" not in g:
         g.db_conn = current_app.extensions[POOL_KEY].pool().getconn()
     return g.db_conn

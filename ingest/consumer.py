@@ -18,11 +18,11 @@ import psycopg2
 from kafka import ConsumerRebalanceListener, KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
-from cityops import kafka_client
-from cityops.consumer_lag import partition_lags
 from cityops.settings import ConfigError
-from cityops.stalled_assignment import StalledAssignment
+from cityops.stream import kafka_client
 from cityops.stream.backoff import Backoff, Stopped
+from cityops.stream.lag import LagGauge
+from cityops.stream.stalled_assignment import StalledAssignment
 from ingest.batch import Batch
 from ingest.dead_letter import DeadLetters
 from ingest.errors import BadMessage
@@ -53,10 +53,7 @@ class _Rebalance(ConsumerRebalanceListener):
             self.loop.in_rebalance = False
         for tp in revoked:
             self.loop.next_offsets.pop(tp, None)
-            try:
-                self.loop.metrics.lag.remove(tp.topic, str(tp.partition))
-            except KeyError:
-                pass  # never measured: nothing to forget
+        self.loop.lag.forget(revoked)
 
     def on_partitions_assigned(self, assigned) -> None:
         log.info("partitions assigned", extra={"stream": self.loop.stream,
@@ -78,7 +75,7 @@ class StreamConsumer:
         self.batch_seconds = batch_seconds
         self.upkeep = upkeep
         self.batch = self._new_batch()
-        self.last_lag = 0.0
+        self.lag = LagGauge(metrics.lag)
         self.next_offsets: dict[TopicPartition, int] = {}  # what was handled, for the lag
         self.consumed = metrics.messages.labels(stream)  # looked up once, not per message
         self.writer_thread = ThreadPoolExecutor(max_workers=1,
@@ -181,11 +178,7 @@ class StreamConsumer:
                 backoff.wait()
 
     def update_lag(self) -> None:
-        if time.monotonic() - self.last_lag < 5:
-            return
-        self.last_lag = time.monotonic()
-        for tp, lag in partition_lags(self.consumer, self.next_offsets).items():
-            self.metrics.lag.labels(tp.topic, str(tp.partition)).set(lag)
+        self.lag.update(self.consumer, self.next_offsets)
 
     def run(self, stop: threading.Event) -> None:
         self.stop = stop

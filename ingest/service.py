@@ -6,9 +6,9 @@ import logging
 import threading
 from datetime import timedelta
 
-from cityops import kafka_client
 from cityops.service import OpsEndpoint, StopSignal, check_port_free
 from cityops.settings import Settings
+from cityops.stream import kafka_client
 from ingest.consumer import StreamConsumer
 from ingest.dead_letter import DeadLetters
 from ingest.enrich import DeviceCheck, load_placer

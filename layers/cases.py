@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.severity import COLOURS, SEVERITIES
-from alerts.states import FINISHED
+from alerts.cases.severity import COLOURS, SEVERITIES
+from alerts.cases.states import FINISHED
 from identity.scope import Scope, scope_sql
 from layers.frame import Frame
 from layers.legend import Legend

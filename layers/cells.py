@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import shapely
 
-from alerts.states import FINISHED
+from alerts.cases.states import FINISHED
 from identity.scope import Scope, area_sql, scope_sql
 from layers.boundaries import outline
 from layers.frame import Frame, postgis

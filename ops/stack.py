@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from cityops.kafka_client import admin_client
 from cityops.settings import Settings
+from cityops.stream.kafka_client import admin_client
 from cityops.topics import ensure_topics, topic_specs
 from ops.kafka import LocalKafka, port_open, split_bootstrap
 from ops.postgres import LocalPostgres

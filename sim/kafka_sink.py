@@ -12,8 +12,8 @@ from typing import Protocol
 
 from kafka.partitioner.default import murmur2
 
-from cityops import kafka_client
 from cityops.settings import Settings
+from cityops.stream import kafka_client
 from sim.message import Message
 
 # Measured in bench/sim.py: large batches with gzip (zlib is C) beat no compression for

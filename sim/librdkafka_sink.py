@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import confluent_kafka
 
-from cityops import kafka_client
 from cityops.settings import Settings
+from cityops.stream import kafka_client
 from sim.kafka_sink import TOPICS, Partitioner
 from sim.message import Message
 

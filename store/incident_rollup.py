@@ -1,7 +1,7 @@
 """Reading `incidents_hourly`, the incidents per hour, source and area that triggers keep in
 step with `incidents` (store/migrations/m0011_incidents_hourly.py).
 
-Two questions: how many incidents an area had in each past hour (store/kpis.py), and
+Two questions: how many incidents an area had in each past hour (screens/wall/city.py), and
 whether any incident of an area's hour was written since a reader last looked
 (`hour_versions`: whoever keeps something computed from an hour's incidents knows when to
 compute it again).

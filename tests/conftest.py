@@ -17,8 +17,8 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
-from cityops import kafka_client
 from cityops.settings import Settings
+from cityops.stream import kafka_client
 from cityops.topics import delete_topics, ensure_topics, topic_specs
 from ops import stack
 from store import db as store_db

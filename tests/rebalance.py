@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 
 
 def step_until(step: Callable[[], object], done: Callable[[], bool],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from alerts.api.filters import CaseFilter
-from alerts.states import FINISHED
+from alerts.cases.states import FINISHED
 from identity.scope import Scope, area_level, area_sql, scope_sql
 from identity.users import known_level
 
@@ -26,7 +26,7 @@ WHERE alert_id = %s ORDER BY at, id
 """
 
 # A case's reports are its `case_sources` rows of kind incident, whose key is
-# 'source:source_id' (alerts/grouping/reports.py): split to use incidents' UNIQUE index.
+# 'source:source_id' (alerts/cases/grouping/reports.py): split to use incidents' UNIQUE index.
 INCIDENTS = """
 SELECT i.id, i.source, i.source_id, i.category, i.subcategory, i.description,
     i.reporter_name, i.reporter_phone, i.address, i.reported_at

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from alerts.dispatch.assign import Dispatched, dispatch
-from cityops import kafka_client
+from cityops.stream import kafka_client
 
 DISPATCHER_KEY = "cityops_dispatcher"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from alerts.severity import SEVERITIES
-from alerts.states import STATES
+from alerts.cases.severity import SEVERITIES
+from alerts.cases.states import STATES
 
 MAX_PER_PAGE = 200
 

@@ -11,10 +11,10 @@ from alerts.api.auth import login_required
 from alerts.api.casequeries import get_case, incidents, level_lookup, list_cases, timeline
 from alerts.api.dispatching import DISPATCHER_KEY, BrokerDispatcher, BrokerUnavailable
 from alerts.api.filters import BadQuery, parse_filter
-from alerts.cases import transition
+from alerts.cases.errors import CaseNotFound, Conflict, Refused
+from alerts.cases.moves import transition
 from alerts.dispatch.errors import NobodyToDispatch
-from alerts.errors import CaseNotFound, Conflict, Refused
-from alerts.escalation import manual
+from alerts.sla.escalation import manual
 from identity.masking import masked_incident
 from identity.pool import connection
 
@@ -99,7 +99,7 @@ def _move_failed(exc: Exception):
 
 
 def _escalate(conn, case_id: int, version: int, note: str | None):
-    """升级 through alerts.escalation: the tier rises and its worker or unit is told on the
+    """升级 through alerts.sla.escalation: the tier rises and its worker or unit is told on the
     dispatch topic when this server dispatches; otherwise the new tier sees it on its desk."""
     dispatcher = current_app.extensions.get(DISPATCHER_KEY)
     producer = topic = None

@@ -1,7 +1,7 @@
 """`dispatch`: choose the worker, make the 派遣 move, record it, then tell the worker.
 
 The assignment, the dispatch row and the case-flow move are one transaction: the move goes
-through `alerts.cases.transition`, so the role table, the optimistic version and the audit
+through `alerts.cases.moves.transition`, so the role table, the optimistic version and the audit
 event are exactly those of every other move. Only after the commit is the message put on
 the dispatch topic (and, if configured, posted to the webhook).
 """
@@ -12,15 +12,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from alerts.case_assignment import DispatchRow, record_dispatch
-from alerts.caseflow import may
-from alerts.cases import Connection, transition
+from alerts.cases.assignment import DispatchRow, record_dispatch
+from alerts.cases.errors import Conflict, Refused
+from alerts.cases.flow import may
+from alerts.cases.moves import Connection, transition
 from alerts.dispatch.chooser import Choice, choose
 from alerts.dispatch.message import build_message, encode
 from alerts.dispatch.pools import CaseToDispatch, pools, read_case
 from alerts.dispatch.publish import publish
 from alerts.dispatch.webhook import Outcome, Webhook, send_webhook
-from alerts.errors import Conflict, Refused
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from alerts.cases.tiers import TIER_NAMES
 from alerts.dispatch.errors import NobodyToDispatch, ScheduleError
 from alerts.dispatch.schedule import on_duty
-from alerts.tiers import TIER_NAMES
 
 log = logging.getLogger("cityops.dispatch")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts.errors import CaseError
+from alerts.cases.errors import CaseError
 
 
 class ScheduleError(ValueError):

@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
+from alerts.cases.tiers import TIER_NAMES
 from alerts.dispatch.chooser import Choice
 from alerts.dispatch.pools import CaseToDispatch
-from alerts.tiers import TIER_NAMES
 
 SCHEMA = "cityops.dispatch/1"
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from alerts.cases.errors import CaseNotFound
+from alerts.cases.tiers import TIERS
 from alerts.dispatch.chooser import Candidate, Pool
-from alerts.errors import CaseNotFound
-from alerts.tiers import TIERS
 
 # A worker's open tasks: cases given to them that they still have to work on. A parked
 # case (挂账) waits on something outside their hands, a returned one is no longer theirs.

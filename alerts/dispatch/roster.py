@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
+from alerts.cases.tiers import TIERS
 from alerts.dispatch.errors import RosterError, ScheduleError
 from alerts.dispatch.schedule import parse_schedule
-from alerts.tiers import TIERS
 
 WORKER_KEYS = {"id", "name", "phone", "tier", "grid", "unit", "lon", "lat", "schedule",
                "active"}

@@ -11,13 +11,13 @@ from typing import Any
 
 import yaml
 
+from alerts.cases.severity import SEVERITIES
 from alerts.rules import inhibits as inhibit_spec
 from alerts.rules import marked_yaml
 from alerts.rules.marked_yaml import LineDict, LineList
 from alerts.rules.match import check_match
 from alerts.rules.model import KINDS, Rule, RuleError, RuleSet
 from alerts.rules.params import check_params
-from alerts.severity import SEVERITIES
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent / "default"
 REQUIRED = ("id", "kind", "name", "category", "severity", "params")

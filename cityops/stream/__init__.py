@@ -1,1 +1,3 @@
-"""What every Kafka consumer loop of CityOps shares (ingest's streams, the alerts engine)."""
+"""The Kafka plumbing every consumer and producer of CityOps shares: clients built from the
+settings (`kafka_client`), the librdkafka consumer behind the same interface, consumer lag
+(`lag`), the stalled-assignment check, and back-off that a stop cuts short (`backoff`)."""

@@ -13,13 +13,13 @@ from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate, when
 from dashboard.session import language, viewer
 from identity.pool import connection
-from store.device_list import STATUSES, DeviceFilter, Facets, device_facets, device_page
+from screens.admin.devices import STATUSES, DeviceFilter, Facets, device_facets, device_page
 
 TEMPLATE_PATH = "/export/admin/devices-template.csv"
 BLOCK = 200
 MAX_NOTES = 200  # lines listed in an import report; the counts cover them all
 
-# The grid's column ids are the sortable names of store/device_list.py.
+# The grid's column ids are the sortable names of screens/admin/devices.py.
 COLUMNS = (("device_id", "device_id", 190), ("name", "name", 220), ("kind", "kind_label", 130),
            ("district_code", "district", 110), ("street_code", "street", 150),
            ("grid_code", "grid_code", 170), ("status", "status_label", 110),

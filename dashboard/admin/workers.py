@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from dash import Dash, Input, Output, State, dcc, html
 from dash_ag_grid import AgGrid
 
-from alerts.dispatch.worker_list import worker_rows
 from dashboard.admin.authority import acting_admin, audit
 from dashboard.admin.people_rows import worker_grid_row
 from dashboard.admin.roster_upload import RosterResult, import_roster
@@ -16,6 +15,7 @@ from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate
 from dashboard.session import language, viewer
 from identity.pool import connection
+from screens.admin.workers import worker_rows
 
 LIMIT = 5000
 COLUMNS = (("worker_id", 150), ("name", 110), ("tier", 90), ("grid_code", 170), ("unit", 200),

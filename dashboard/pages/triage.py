@@ -10,8 +10,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from alerts.case_choices import categories, child_areas
-from alerts.severity import SEVERITIES
+from alerts.cases.severity import SEVERITIES
 from dashboard.context import PageContext
 from dashboard.i18n import number, translate
 from dashboard.session import language, viewer
@@ -31,6 +30,7 @@ from dashboard.triage.queue import (
     rows,
 )
 from identity.pool import connection
+from screens.triage.choices import categories, child_areas
 
 PAGE = "triage"
 QUEUE_REFRESH_MS = 30_000  # others' moves show up without a click; ours at once

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import dash
 from dash import Dash, Input, Output, State, dcc, html
 
-from alerts.severity import MOST_SEVERE_FIRST as SEVERITIES
+from alerts.cases.severity import MOST_SEVERE_FIRST as SEVERITIES
 from dashboard.context import PageContext
 from dashboard.i18n import translate, when
 from dashboard.session import language, viewer
@@ -22,7 +22,7 @@ from dashboard.wall.vitals import TEXT_IDS
 from identity.pool import connection
 from layers import LAYERS
 from layers.frame import area_name
-from store.kpis import SOURCES
+from screens.wall.city import SOURCES
 
 PAGE = "wall"
 REFRESH_KEY = "CITYOPS_WALL_REFRESH_MS"  # the app's config holds the context's period

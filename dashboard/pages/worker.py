@@ -1,9 +1,9 @@
 """`/worker`: a grid worker's tasks on a phone (我的任务): accept, note progress, mark handled,
 or return a task with a reason.
 
-Moves go through alerts.cases.transition with the version the worker saw, so a task the
+Moves go through alerts.cases.moves.transition with the version the worker saw, so a task the
 desk changed meanwhile is refused with a clear message rather than overwritten; notes go
-to the audit trail through alerts.notes. Each action first checks the task is in the
+to the audit trail through alerts.cases.notes. Each action first checks the task is in the
 worker's scope (their own, in their area). Reporters' names and numbers are masked.
 """
 
@@ -15,17 +15,17 @@ from datetime import UTC, datetime
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from alerts.api.casequeries import get_case
-from alerts.caseflow import may
-from alerts.cases import transition
-from alerts.errors import CaseNotFound, Conflict, Refused
-from alerts.notes import add_note
-from alerts.tasks import ACTIVE, my_tasks
+from alerts.cases.errors import CaseNotFound, Conflict, Refused
+from alerts.cases.flow import may
+from alerts.cases.moves import transition
+from alerts.cases.notes import add_note
 from dashboard.context import PageContext
 from dashboard.i18n import translate, when
 from dashboard.session import language, viewer
 from dashboard.shell import frame
 from identity.masking import mask_name, mask_phone, needs_masking
 from identity.pool import connection
+from screens.tasks import ACTIVE, my_tasks
 
 PAGE = "worker"
 

@@ -1,5 +1,5 @@
-"""One day's summary for one viewer's area: the queries of alerts/daily.py and
-store/daily.py gathered into a `DailySummary`, which the page and the PDF both draw."""
+"""One day's summary for one viewer's area: the queries of screens/summary/cases.py and
+screens/summary/areas.py gathered into a `DailySummary`, which the page and the PDF both draw."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from alerts import daily as case_days
 from dashboard.i18n import city_zone
 from dashboard.summary.kpis import Kpi, build_kpis
 from identity.scope import Scope
-from store import daily as incident_days
+from screens.summary import areas as incident_days
+from screens.summary import cases as case_days
 
 
 @dataclass(frozen=True)

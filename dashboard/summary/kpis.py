@@ -1,7 +1,7 @@
 """The day's vital signs compared with the day before and with the week before it.
 
-Pure: it takes the daily rows of `alerts.daily.kpi_series` and the incident counts of
-`store.daily.incidents_by_source` and returns `Kpi`s, so the page, the PDF and the
+Pure: it takes the daily rows of `screens.summary.cases.kpi_series` and the incident counts of
+`screens.summary.areas.incidents_by_source` and returns `Kpi`s, so the page, the PDF and the
 paragraph all compare the same numbers the same way.
 """
 

@@ -13,13 +13,13 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from alerts import daily as case_days
 from cityops.settings import Settings
 from dashboard.i18n import city_zone
 from dashboard.summary.data import gather, yesterday
 from dashboard.summary.pdf import export, file_name
 from identity.scope import Scope, area_level
 from identity.users import known_level
+from screens.summary import cases as case_days
 from store import db
 
 log = logging.getLogger("cityops.summary")

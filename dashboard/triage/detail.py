@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alerts.api.casequeries import get_case, timeline
-from alerts.case_choices import area_names
-from alerts.case_readings import case_labels, readings_around, reporting, watched_device, window
-from alerts.case_sources import case_sources
-from alerts.case_surroundings import nearby_cases, nearby_devices
+from screens.triage.choices import area_names
+from screens.triage.readings import case_labels, readings_around, reporting, watched_device, window
+from screens.triage.sources import case_sources
+from screens.triage.surroundings import nearby_cases, nearby_devices
 
 
 @dataclass(frozen=True)

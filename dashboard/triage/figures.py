@@ -12,13 +12,13 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from alerts.case_surroundings import box_around
-from alerts.severity import COLOURS as SEVERITY_COLOURS
+from alerts.cases.severity import COLOURS as SEVERITY_COLOURS
 from dashboard.i18n import city_zone, translate
+from screens.triage.surroundings import box_around
 from store.device_status import COLOURS as DEVICE_COLOURS
 
 LINE_COLOURS = ("#5cc8ff", "#f5d061", "#c08bff", "#3fb37f")
-MAP_RADIUS_M = 800  # as alerts.case_surroundings reads them
+MAP_RADIUS_M = 800  # as screens.triage.surroundings reads them
 INK, FAINT, PANEL = "#d5deeb", "#2a3a55", "rgba(0,0,0,0)"
 
 

@@ -1,7 +1,7 @@
 """The moves a viewer may make on a case from the console, and making one through alerts/.
 
-Which buttons show is asked of the case flow's own table (alerts.caseflow.may) and, for
-escalation, of alerts.escalation.manual; the same checks run again inside alerts/ when the
+Which buttons show is asked of the case flow's own table (alerts.cases.flow.may) and, for
+escalation, of alerts.sla.escalation.manual; the same checks run again inside alerts/ when the
 move is made, under the row lock, so a forged request gains nothing. Every move first
 reads the case through the viewer's scope: a case outside it is "not found", never touched.
 """
@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 
 from alerts.api.casequeries import get_case
 from alerts.api.dispatching import BrokerDispatcher, BrokerUnavailable
-from alerts.caseflow import MOVES, needs_note
-from alerts.cases import transition
+from alerts.cases.errors import CaseNotFound, Conflict, Refused
+from alerts.cases.flow import MOVES, needs_note
+from alerts.cases.guards import could
+from alerts.cases.moves import transition
 from alerts.dispatch.errors import NobodyToDispatch
-from alerts.errors import CaseNotFound, Conflict, Refused
-from alerts.escalation import manual
-from alerts.guards import could
+from alerts.sla.escalation import manual
 from dashboard.i18n import translate
 
 # The console's moves in the order the buttons stand. `return` is a worker's move in
-# alerts/caseflow.py, so it never shows for the desk; it stays listed should that change.
+# alerts/cases/flow.py, so it never shows for the desk; it stays listed should that change.
 CONSOLE_MOVES: tuple[str, ...] = ("confirm", "reject", "dispatch", "verify", "reopen",
                                   "escalate", "extend", "resume", "ask_park", "park",
                                   "unpark", "return")

@@ -13,10 +13,10 @@ from typing import Any
 
 from alerts.api.casequeries import level_lookup, list_cases
 from alerts.api.filters import CaseFilter
-from alerts.case_choices import area_names
-from alerts.severity import MOST_SEVERE_FIRST, SEVERITIES
-from alerts.states import OPEN, STATES
+from alerts.cases.severity import MOST_SEVERE_FIRST, SEVERITIES
+from alerts.cases.states import OPEN, STATES
 from dashboard.i18n import city_zone, translate
+from screens.triage.choices import area_names
 
 # The flow's order, so lists read like the case flow rather than alphabetically.
 STATE_ORDER: tuple[str, ...] = tuple(STATES)

@@ -15,13 +15,13 @@ from typing import Any
 
 from dash import Patch
 
-from alerts import kpis as case_kpis
 from dashboard.i18n import city_zone
 from dashboard.wall import ticker, trend, vitals
 from identity.scope import Scope
 from layers import figure as map_figure
 from layers.figure import MapOptions
-from store import kpis as store_kpis
+from screens.wall import cases as case_kpis
+from screens.wall import city as city_kpis
 
 
 @dataclass(frozen=True)
@@ -55,14 +55,14 @@ def screen_scale(width: Any) -> float:
     return max(1.0, min(3.0, round(ratio * 4) / 4))
 
 
-def _numbers(cur, scope: Scope, now: datetime) -> tuple[vitals.Vitals, store_kpis.Trend,
+def _numbers(cur, scope: Scope, now: datetime) -> tuple[vitals.Vitals, city_kpis.Trend,
                                                         list[dict]]:
-    hourly = store_kpis.hourly_incidents(cur, scope, now)
-    found = vitals.Vitals(store_kpis.device_counts(cur, scope),
+    hourly = city_kpis.hourly_incidents(cur, scope, now)
+    found = vitals.Vitals(city_kpis.device_counts(cur, scope),
                           case_kpis.open_cases(cur, scope, now),
                           case_kpis.flow_times(cur, scope, now),
-                          store_kpis.today_by_source(hourly, now, city_zone()))
-    return found, store_kpis.trend(hourly, now), case_kpis.newest_cases(cur, scope,
+                          city_kpis.today_by_source(hourly, now, city_zone()))
+    return found, city_kpis.trend(hourly, now), case_kpis.newest_cases(cur, scope,
                                                                         ticker.LENGTH)
 
 

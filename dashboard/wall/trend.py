@@ -8,7 +8,7 @@ from dash import Patch
 
 from dashboard.i18n import city_zone, translate
 from layers.patching import patch_list
-from store.kpis import Trend
+from screens.wall.city import Trend
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 TODAY, YESTERDAY = "#4cc9f0", "#7d8aa5"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.kpis import FlowTimes, OpenCases
-from alerts.severity import MOST_SEVERE_FIRST as SEVERITIES
+from alerts.cases.severity import MOST_SEVERE_FIRST as SEVERITIES
 from dashboard.i18n import duration, number, percent, translate
-from store.kpis import SOURCES, DeviceCounts
+from screens.wall.cases import FlowTimes, OpenCases
+from screens.wall.city import SOURCES, DeviceCounts
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from psycopg2.extras import Json, execute_values
 
-from alerts.case_history import load_cases
+from alerts.cases.history import load_cases
 from sim.seed.grid import Cells
 from sim.seed.incidents import Report
 from sim.seed.people import Staff

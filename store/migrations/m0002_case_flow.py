@@ -6,7 +6,7 @@ from store.features import Features
 
 DESCRIPTION = "case flow: handler, auto-resolve, states, caller ratings"
 
-# The state codes of alerts/states.py as they were when this migration was written.
+# The state codes of alerts/cases/states.py as they were when this migration was written.
 CASE_FLOW = """
 ALTER TABLE alerts
     ADD COLUMN handled_by text,

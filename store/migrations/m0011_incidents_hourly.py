@@ -45,7 +45,7 @@ CREATE TABLE incidents_hourly (
 );
 """
 
-# The rollup row of an incident aliased `r`; the hour bucket is store/kpis.py's HOURLY one.
+# The rollup row of an incident aliased `r`; the hour bucket is screens/wall/city.py's HOURLY one.
 KEY = """date_bin(INTERVAL '1 hour', r.reported_at, TIMESTAMPTZ '2000-01-01 00:00+00'),
         r.source, r.district_code, r.street_code,
         CASE WHEN r.district_code IS NULL OR r.street_code IS NULL

@@ -6,8 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from alerts import engine_store
-from alerts.service import run
+from alerts.engine import writes
+from alerts.engine.service import run
 from tests.database import query
 
 
@@ -39,7 +39,7 @@ def saved_offsets(settings) -> int:
 def record(conn, sig) -> str:
     """One signal through the engine's store step, in a transaction of its own."""
     with conn, conn.cursor() as cur:
-        return engine_store.record_fire(cur, sig)
+        return writes.record_fire(cur, sig)
 
 
 def rows(conn, sql: str, params: tuple = ()) -> list[tuple]:

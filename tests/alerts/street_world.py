@@ -3,7 +3,7 @@ tests that add their own communities, grid cells and workers under it."""
 
 from __future__ import annotations
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from store import db as store_db
 
 AREAS = [("310000", "city", None, "上海市", None, None),

@@ -1,7 +1,7 @@
 """The access matrix: every case route × every role × inside / outside the user's area.
 
 Sent straight to the real app on the real database. Outside the scope is always a 404 (a
-case's existence must not leak); inside, the role table of alerts/caseflow.py decides.
+case's existence must not leak); inside, the role table of alerts/cases/flow.py decides.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import itertools
 import pytest
 
 from alerts.api.app import create_app
-from alerts.cases import NewCase, open_alert
+from alerts.cases.moves import NewCase, open_case
 from identity.pool import POOL_KEY
 from identity.users import add_user
 from store import db as store_db
@@ -62,7 +62,7 @@ def world(isolated):
 def new_case(conn, place: dict, assign_to_worker: bool) -> int:
     case = NewCase(fingerprint=f"matrix|{next(SERIAL)}", kind="incident", title="井盖缺失",
                    category="井盖破损", **place)
-    alert_id = open_alert(conn, case, actor="test")
+    alert_id = open_case(conn, case, actor="test")
     if assign_to_worker:
         with conn, conn.cursor() as cur:
             cur.execute("UPDATE alerts SET assignee_worker_id = 'w-1' WHERE id = %s",

@@ -11,7 +11,7 @@ import pytest
 
 from alerts.api.app import create_app
 from alerts.api.dispatching import BrokerDispatcher
-from alerts.cases import NewCase, open_alert, transition
+from alerts.cases.moves import NewCase, open_case, transition
 from identity.pool import POOL_KEY
 from identity.users import add_user
 from store import db as store_db
@@ -60,7 +60,7 @@ def confirmed_case(conn, grid: str) -> int:
     case = NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="井盖破损",
                    category="井盖破损", lon=121.4801, lat=31.2301, district_code="310101",
                    street_code="310101002", grid_code=grid)
-    alert_id = open_alert(conn, case, actor="test")
+    alert_id = open_case(conn, case, actor="test")
     transition(conn, alert_id, "confirm", "test", "operator", 1)
     return alert_id
 
@@ -122,7 +122,7 @@ def test_stale_version_refused_role_and_outside_scope_keep_their_answers(world):
     assert dispatch(client, headers["wkr"], case_id).status_code == 404  # not assigned to them
     assert dispatch(client, headers["far"], case_id).status_code == 404  # another district
     assert one(conn, "SELECT count(*) FROM dispatches WHERE alert_id = %s", (case_id,)) == (0,)
-    new = open_alert(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="t",
+    new = open_case(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="t",
                                    district_code="310101", grid_code=grid), actor="test")
     refused = dispatch(client, headers["op"], new, version=1)  # not confirmed yet
     assert refused.status_code == 403 and refused.json["action"] == "dispatch"
@@ -148,7 +148,7 @@ def test_without_a_dispatcher_dispatch_is_503_and_other_moves_work(world):
     case_id = confirmed_case(conn, grid)
     assert dispatch(client, auth, case_id).status_code == 503
     assert one(conn, "SELECT state FROM alerts WHERE id = %s", (case_id,)) == ("confirmed",)
-    other = open_alert(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="t",
+    other = open_case(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="t",
                                      district_code="310101", grid_code=grid), actor="test")
     moved = client.post(f"/api/v1/cases/{other}/transitions", headers=auth,
                         json={"action": "confirm", "expected_version": 1})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from alerts.api.app import create_app
-from alerts.cases import NewCase, open_alert
+from alerts.cases.moves import NewCase, open_case
 from identity.pool import POOL_KEY
 from identity.users import add_user
 from store import db as store_db
@@ -47,7 +47,7 @@ def world(isolated):
 def new_case(conn, fingerprint: str, **labels) -> int:
     case = NewCase(fingerprint=fingerprint, kind="incident", title="井盖缺失",
                    category="井盖破损", labels=labels, **PLACE)
-    alert_id = open_alert(conn, case, actor="test")
+    alert_id = open_case(conn, case, actor="test")
     with conn, conn.cursor() as cur:
         cur.execute("UPDATE alerts SET assignee_worker_id = 'w-9' WHERE id = %s", (alert_id,))
     return alert_id

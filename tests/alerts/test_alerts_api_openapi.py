@@ -6,7 +6,7 @@ import re
 
 from alerts.api.app import create_app
 from alerts.api.routes_meta import openapi_document
-from alerts.caseflow import MOVES
+from alerts.cases.flow import MOVES
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}  # Flask adds these to every route by itself
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

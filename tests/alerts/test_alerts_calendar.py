@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.calendar import OFFICIAL_YEARS, AroundTheClock, CalendarNotCovered, WorkingCalendar
+from alerts.sla.calendar import OFFICIAL_YEARS, AroundTheClock, CalendarNotCovered, WorkingCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkingCalendar("Asia/Shanghai")

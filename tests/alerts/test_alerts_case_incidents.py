@@ -16,12 +16,12 @@ import pytest
 from psycopg2.extras import Json
 
 from alerts.api.app import create_app
-from alerts.case_sources import case_sources
-from alerts.cases import NewCase, open_alert
-from alerts.tasks import my_tasks
+from alerts.cases.moves import NewCase, open_case
 from identity.pool import POOL_KEY
 from identity.scope import Scope
 from identity.users import add_user
+from screens.tasks import my_tasks
+from screens.triage.sources import case_sources
 from store import db as store_db
 
 pytestmark = pytest.mark.integration
@@ -52,11 +52,11 @@ def world(isolated):
     settings = isolated("case_incidents")
     conn = store_db.connect(settings.database_url)
     add_user(conn, "desk1", "incidents-pass-1", "operator", "310101")
-    hotline = open_alert(conn, NewCase("hotline|H1", "hotline", "井盖破损 南京东路",
+    hotline = open_case(conn, NewCase("hotline|H1", "hotline", "井盖破损 南京东路",
                                        category="井盖破损",
                                        labels={"source": "hotline", "source_id": "H1"},
                                        **HUANGPU), actor="test")
-    rule = open_alert(conn, NewCase("cluster|g", "count", "投诉聚集", category="井盖破损",
+    rule = open_case(conn, NewCase("cluster|g", "count", "投诉聚集", category="井盖破损",
                                     labels={"detail": {"source_id": "X-1"}}, **HUANGPU),
                       actor="test")
     with conn, conn.cursor() as cur:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from alerts.caseflow import MOVES, ROLES, may
-from alerts.states import FINISHED, STATES
+from alerts.cases.flow import MOVES, ROLES, may
+from alerts.cases.states import FINISHED, STATES
 
 
 def test_every_move_leads_to_a_known_state_from_known_states() -> None:

@@ -10,11 +10,11 @@ from datetime import timedelta
 import psycopg2
 import pytest
 
-from alerts.calendar import WorkingCalendar
-from alerts.cases import NewCase, open_alert, transition
-from alerts.errors import CaseNotFound, Conflict, Refused
-from alerts.sla import SlaPolicy, sla_status
-from alerts.timeline import state_history
+from alerts.cases.errors import CaseNotFound, Conflict, Refused
+from alerts.cases.moves import NewCase, open_case, transition
+from alerts.cases.timeline import state_history
+from alerts.sla.calendar import WorkingCalendar
+from alerts.sla.clocks import SlaPolicy, sla_status
 from store import db as store_db
 
 POLICY = SlaPolicy(WorkingCalendar("Asia/Shanghai"))
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 def new_case(db, **extra) -> int:
     case = NewCase(fingerprint=uuid.uuid4().hex, kind=extra.pop("kind", "hotline"),
                    title="暴露垃圾 at 南京东路", category="暴露垃圾", **extra)
-    return open_alert(db, case, actor="operator:li")
+    return open_case(db, case, actor="operator:li")
 
 
 def timeline(db, alert_id: int) -> list[tuple]:

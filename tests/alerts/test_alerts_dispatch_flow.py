@@ -13,12 +13,12 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaTimeoutError
 
-from alerts.cases import NewCase, open_alert, transition
+from alerts.cases.errors import Conflict, Refused
+from alerts.cases.moves import NewCase, open_case, transition
 from alerts.dispatch import assign
 from alerts.dispatch.assign import dispatch
 from alerts.dispatch.errors import NobodyToDispatch
 from alerts.dispatch.publish import publish_pending
-from alerts.errors import Conflict, Refused
 from store import db as store_db
 from tests.alerts.street_world import open_street_world
 
@@ -78,7 +78,7 @@ def add_unit(conn, area: str) -> str:
 def confirmed_case(conn, grid: str, **extra) -> int:
     case = NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="井盖破损 南京东路",
                    category="井盖破损", lon=121.4801, lat=31.2301, grid_code=grid, **extra)
-    alert_id = open_alert(conn, case, actor="operator:li")
+    alert_id = open_case(conn, case, actor="operator:li")
     transition(conn, alert_id, "confirm", "operator:li", "operator", 1)
     return alert_id
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.cases import NewCase, open_alert
+from alerts.cases.moves import NewCase, open_case
 from alerts.dispatch import commands
 from alerts.dispatch.chooser import choose
 from alerts.dispatch.errors import RosterError
@@ -124,7 +124,7 @@ def test_the_import_command_registers_a_roster_that_dispatch_then_uses(
         capsys.readouterr().out)
     assert run_cli(settings, "workers", "import", str(path)) == 0  # again: an upsert
 
-    alert_id = open_alert(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="patrol",
+    alert_id = open_case(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="patrol",
                                         title="占道经营", grid_code=grid), actor="operator:li")
     with conn, conn.cursor() as cur:
         choice = choose(alert_id, pools(cur, read_case(cur, alert_id)), SATURDAY_3AM, None)

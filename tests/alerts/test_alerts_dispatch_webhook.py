@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.cases import NewCase, open_alert, transition
+from alerts.cases.moves import NewCase, open_case, transition
 from alerts.dispatch.assign import dispatch
 from alerts.dispatch.signing import DELIVERY_HEADER, SIGNATURE_HEADER, sign, verify
 from alerts.dispatch.webhook import Webhook, post, send_webhook
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from store import db as store_db
 
 SECRET = "test-secret-不要外传"
@@ -160,7 +160,7 @@ def seed_one_case(conn) -> int:
         cur.execute("INSERT INTO workers (worker_id, name, grid_code, schedule)"
                     " VALUES (%s, '李四', %s, %s)", (f"w-{grid}", grid,
                                                    json.dumps(["daily 00:00-24:00"])))
-    alert_id = open_alert(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="sensor",
+    alert_id = open_case(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="sensor",
                                         title="路面积水", grid_code=grid), actor="system")
     transition(conn, alert_id, "confirm", "operator:li", "operator", 1)
     return alert_id

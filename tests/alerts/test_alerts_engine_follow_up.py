@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.engine_decode import Decoder, Skipped, is_follow_up
+from alerts.engine.decode import Decoder, Skipped, is_follow_up
 from ingest.enrich import IncidentPlacer
 from ingest.pipeline import IncidentSteps
 from ingest.validate import TimeWindow

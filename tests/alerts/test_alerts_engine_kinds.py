@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from psycopg2.extras import Json
 
-from alerts.engine_metrics import EngineMetrics
-from alerts.service import build
-from cityops import kafka_client
+from alerts.engine.metrics import EngineMetrics
+from alerts.engine.service import build
+from cityops.stream import kafka_client
 from geo import store as geo_store
 from geo.demo import build_demo
 from store import db as store_db
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.integration
 
 KINDS = ["threshold", "rate", "absence", "count", "composite", "geofence"]
 
-# Categories that no incident subcategory means (alerts/grouping/categories.py), so a rule's
+# Categories that no incident subcategory means (alerts/cases/grouping/categories.py), so a rule's
 # case never merges into the case an incident opens: each condition shows as its own case.
 # (The count rule has no `by`: with `by: subcategory` its fire carries the calls' category
 # and joins the case of the calls, by design; test_alerts_merge_stream.py covers merging.)

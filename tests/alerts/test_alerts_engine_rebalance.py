@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.engine_metrics import EngineMetrics
-from alerts.service import build
+from alerts.engine.metrics import EngineMetrics
+from alerts.engine.service import build
 from tests.alerts.engine_run import saved_offsets
 from tests.alerts.test_alerts_engine_stream import prepare, produce
 from tests.rebalance import second_member, step_until
@@ -38,7 +38,7 @@ def test_a_rebalance_with_unsaved_work_saves_it_and_the_engine_goes_on(isolated,
         produce(settings, start + timedelta(seconds=100), [300.0] * 5)
         engine.checkpoint_seconds = 0
         step_until(engine.step, lambda: saved_offsets(settings) >= 15)
-        engine.last_lag = 0  # measure now, not in 5 s
+        engine.lag.measured_at = 0  # measure now, not in 5 s
         engine.update_lag()
         lags = [sample.value for family in metrics.lag.collect() for sample in family.samples]
         assert lags and all(lag == 0 for lag in lags), lags

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from psycopg2.extras import Json
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from store import db as store_db
 from store import devices as store_devices
 from tests.alerts.engine_run import engine_until, query

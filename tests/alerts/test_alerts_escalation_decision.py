@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.calendar import WorkingCalendar
-from alerts.escalation.deadline import deadline, stage_started_at
-from alerts.escalation.decision import Markers, decide
-from alerts.escalation.ticker import default_policy
-from alerts.sla import Entry
+from alerts.sla.calendar import WorkingCalendar
+from alerts.sla.clocks import Entry
+from alerts.sla.escalation.deadline import deadline, stage_started_at
+from alerts.sla.escalation.decision import Markers, decide
+from alerts.sla.escalation.ticker import default_policy
 
 SH = ZoneInfo("Asia/Shanghai")
 POLICY = default_policy("Asia/Shanghai")  # default limits: dispatch 1 h, handle 16 h, warn at 80 %

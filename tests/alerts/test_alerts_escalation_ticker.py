@@ -16,9 +16,9 @@ from datetime import timedelta
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from alerts.cases import NewCase, open_alert, transition
-from alerts.errors import Conflict
-from alerts.escalation.ticker import default_policy, tick
+from alerts.cases.errors import Conflict
+from alerts.cases.moves import NewCase, open_case, transition
+from alerts.sla.escalation.ticker import default_policy, tick
 from store import db as store_db
 from tests.alerts.street_world import open_street_world
 
@@ -60,7 +60,7 @@ def place(conn) -> dict[str, str]:
 def confirmed_case(conn, grid: str) -> int:
     case = NewCase(fingerprint=uuid.uuid4().hex, kind="hotline", title="井盖破损 南京东路",
                    category="井盖破损", lon=121.4801, lat=31.2301, grid_code=grid)
-    alert_id = open_alert(conn, case, actor="operator:li")
+    alert_id = open_case(conn, case, actor="operator:li")
     transition(conn, alert_id, "confirm", "operator:li", "operator", 1)
     return alert_id
 
@@ -222,7 +222,7 @@ def test_the_runner_serves_health_and_stops_when_asked(world) -> None:
     import threading
     import urllib.request
 
-    from alerts.escalation.runner import run as run_ticker
+    from alerts.sla.escalation.runner import run as run_ticker
     from tests.conftest import free_port
 
     settings = world[0]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from alerts.evaluate.events import Areas
-from alerts.inhibit import inhibits
+from alerts.muting.inhibit import inhibits
+from alerts.rules.evaluate.events import Areas
 from alerts.rules.loader import RulesInvalid, load_folder
 
 FLOOD = """\

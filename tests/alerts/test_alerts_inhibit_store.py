@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from alerts.cases import transition
-from alerts.evaluate.events import Areas, fire
+from alerts.cases.moves import transition
+from alerts.rules.evaluate.events import Areas, fire
 from alerts.rules.loader import load_folder
 from store import db as store_db
 from tests.alerts.engine_run import record, rows

@@ -1,7 +1,7 @@
 """Every role × transition × state against the real database.
 
 The expected table is written out here on its own, from the case flow of DESIGN.md and
-issue 6, so a change to alerts/caseflow.py that breaks the process fails this test.
+issue 6, so a change to alerts/cases/flow.py that breaks the process fails this test.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import uuid
 
 import pytest
 
-from alerts.caseflow import ROLES
-from alerts.cases import transition
-from alerts.errors import Refused
-from alerts.states import STATES
+from alerts.cases.errors import Refused
+from alerts.cases.flow import ROLES
+from alerts.cases.moves import transition
+from alerts.cases.states import STATES
 
 DESK = {"operator", "manager"}
 OPEN = set(STATES) - {"closed", "rejected", "resolved"}

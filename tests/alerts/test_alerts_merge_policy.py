@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from alerts.evaluate.events import Areas, IncidentEvent
-from alerts.grouping.categories import incident_category, problem, same_problem
-from alerts.grouping.facts import facts_of
-from alerts.grouping.policy import Candidate, MergePolicy, Report, distance_m, nearest
-from alerts.grouping.reports import report_signal
+from alerts.cases.grouping.categories import incident_category, problem, same_problem
+from alerts.cases.grouping.facts import facts_of
+from alerts.cases.grouping.policy import Candidate, MergePolicy, Report, distance_m, nearest
+from alerts.cases.grouping.reports import report_signal
+from alerts.rules.evaluate.events import Areas, IncidentEvent
 
 LON, LAT = 121.4737, 31.2304       # 人民广场
 METRE_LON = 1 / (111_320 * 0.8556)  # one metre east at 31.23° N, in degrees

@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.cases import NewCase, open_alert, transition
-from alerts.errors import Refused
-from alerts.rating import rate, rating_code, satisfaction
+from alerts.cases.errors import Refused
+from alerts.cases.moves import NewCase, open_case, transition
+from alerts.cases.rating import rate, rating_code, satisfaction
 
 pytestmark = pytest.mark.integration
 
 
 def closed_case(db, kind: str = "hotline", fingerprint: str | None = None) -> tuple[int, int]:
-    alert_id = open_alert(db, NewCase(fingerprint or uuid.uuid4().hex, kind, "施工扰民"),
+    alert_id = open_case(db, NewCase(fingerprint or uuid.uuid4().hex, kind, "施工扰民"),
                           actor="operator:li")
     version = 1
     for action, actor, role in [("confirm", "operator:li", "operator"),
@@ -57,7 +57,7 @@ def test_only_closed_hotline_cases_are_rated(db) -> None:
     sensor_id, _ = closed_case(db, kind="threshold")
     with pytest.raises(Refused, match="only hotline cases"):
         rate(db, sensor_id, "满意", "caller:x")
-    open_id = open_alert(db, NewCase(uuid.uuid4().hex, "hotline", "t"), actor="operator:li")
+    open_id = open_case(db, NewCase(uuid.uuid4().hex, "hotline", "t"), actor="operator:li")
     with pytest.raises(Refused, match="only a closed case"):
         rate(db, open_id, "满意", "caller:x")
     with pytest.raises(ValueError, match="unknown rating"):
@@ -67,7 +67,7 @@ def test_only_closed_hotline_cases_are_rated(db) -> None:
 def test_dissatisfied_case_with_a_newer_open_twin_is_refused(db) -> None:
     fingerprint = uuid.uuid4().hex
     alert_id, _ = closed_case(db, fingerprint=fingerprint)
-    open_alert(db, NewCase(fingerprint, "hotline", "same problem again"), actor="operator:li")
+    open_case(db, NewCase(fingerprint, "hotline", "same problem again"), actor="operator:li")
     with pytest.raises(Refused, match="already open"):
         rate(db, alert_id, "不满意", "caller:x")
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from alerts.evaluate.events import Areas, IncidentEvent, fire
-from alerts.grouping.reports import report_signal
+from alerts.cases.grouping.reports import report_signal
+from alerts.rules.evaluate.events import Areas, IncidentEvent, fire
 from alerts.rules.loader import load_folder
 from store import db as store_db
 from tests.alerts.engine_run import record, rows

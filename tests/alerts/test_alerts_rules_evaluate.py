@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alerts.evaluate import Areas, Evaluator, IncidentEvent, ReadingEvent
 from alerts.rules import load_folder
+from alerts.rules.evaluate import Areas, Evaluator, IncidentEvent, ReadingEvent
 
 T0 = 1_790_000_000.0
 GRID = Areas("g1", "c1", "s1", "d1")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.grouping.facts import Facts
-from alerts.silences import SilenceInvalid, check_matchers, create, matches
+from alerts.cases.grouping.facts import Facts
+from alerts.muting.silences import SilenceInvalid, check_matchers, create, matches
 
 TILT = Facts(rule_id="manhole-tilted", rule_kind="threshold", category="井盖破损",
              kind="sensor", areas=("310101001001", "310101001", "310101001000", "310101"),

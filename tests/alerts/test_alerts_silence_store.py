@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts import engine_store, silences
-from alerts.evaluate.events import Areas, fire
+from alerts.engine import writes
+from alerts.muting import silences
+from alerts.rules.evaluate.events import Areas, fire
 from alerts.rules.loader import load_folder
 from store import db as store_db
 
@@ -31,7 +32,7 @@ def smoke(device: str, at: float):
 
 def record(conn, sig) -> str:
     with conn, conn.cursor() as cur:
-        return engine_store.record_fire(cur, sig)
+        return writes.record_fire(cur, sig)
 
 
 def test_a_silenced_rule_opens_no_case(isolated) -> None:

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.calendar import WorkingCalendar
-from alerts.sla import Entry, SlaPolicy, current_stage, sla_status
-from alerts.tiers import TIERS, next_tier
+from alerts.cases.tiers import TIERS, next_tier
+from alerts.sla.calendar import WorkingCalendar
+from alerts.sla.clocks import Entry, SlaPolicy, current_stage, sla_status
 
 SH = ZoneInfo("Asia/Shanghai")
 POLICY = SlaPolicy(WorkingCalendar("Asia/Shanghai"))

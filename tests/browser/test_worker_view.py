@@ -10,7 +10,7 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from alerts.tasks import SHOWN
+from screens.tasks import SHOWN
 from tests.browser.harness import (
     act,
     chrome,

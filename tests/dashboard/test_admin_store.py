@@ -5,15 +5,15 @@ from datetime import timedelta
 
 import pytest
 
-from alerts.dispatch.worker_list import worker_rows
 from dashboard.admin.device_import import import_devices
 from dashboard.admin.roster_upload import import_roster
 from identity.scope import Scope
 from identity.tokens import holder, issue
 from identity.user_admin import accounts, set_active
 from identity.users import add_user
+from screens.admin.devices import DeviceFilter, device_facets, device_page
+from screens.admin.workers import worker_rows
 from store import db as store_db
-from store.device_list import DeviceFilter, device_facets, device_page
 
 pytestmark = pytest.mark.integration
 

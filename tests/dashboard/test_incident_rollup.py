@@ -18,8 +18,9 @@ from identity.scope import Scope, area_sql
 from ingest.records import Incident
 from layers import devices, incidents
 from layers.frame import make_frame
+from screens.wall import city as kpis
 from store import db as store_db
-from store import incident_rollup, kpis
+from store import incident_rollup
 from store.incidents import IncidentWriter
 from tests.dashboard.wall_world import HUANGPU, JINGAN, populate
 

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from alerts import daily
 from dashboard.summary.data import gather
 from identity.scope import Scope
-from store import daily as incident_days
+from screens.summary import areas as incident_days
+from screens.summary import cases as daily
 from tests.dashboard.summary_world import DAY, EAST, WEST, at, fill
 
 pytestmark = pytest.mark.integration

@@ -8,12 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from alerts.api.dispatching import BrokerUnavailable
-from alerts.case_readings import watched_device, window
-from alerts.case_surroundings import box_around
+from alerts.cases.errors import CaseNotFound, Conflict, Refused
+from alerts.cases.states import STATES
 from alerts.dispatch.errors import NobodyToDispatch
-from alerts.errors import CaseNotFound, Conflict, Refused
-from alerts.escalation.manual import refusal
-from alerts.states import STATES
+from alerts.sla.escalation.manual import refusal
 from dashboard.i18n import catalogue, translate
 from dashboard.triage.detail import by_distance
 from dashboard.triage.moves import (
@@ -26,6 +24,8 @@ from dashboard.triage.moves import (
     offered,
 )
 from dashboard.triage.queue import OPEN_STATES, columns, grid_text, queue_filter, row
+from screens.triage.readings import watched_device, window
+from screens.triage.surroundings import box_around
 
 T0 = datetime(2026, 11, 25, 6, 5, tzinfo=UTC)  # 14:05 in Shanghai
 

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dash import Patch
 
-from alerts import kpis as case_kpis
 from dashboard.wall import screen
 from identity.scope import Scope
 from layers import figure as map_figure
 from layers.drill import area_scope
 from layers.frame import make_frame
+from screens.wall import cases as case_kpis
+from screens.wall import city as city_kpis
 from store import db as store_db
-from store import kpis as store_kpis
 from tests.dashboard.wall_world import HUANGPU, JINGAN, populate
 
 pytestmark = pytest.mark.integration
@@ -42,10 +42,10 @@ def cur(world):
 
 
 def test_device_and_incident_kpis_add_up_over_the_two_districts(cur) -> None:
-    city, hp, ja = (store_kpis.device_counts(cur, s) for s in (CITY, HP, JA))
+    city, hp, ja = (city_kpis.device_counts(cur, s) for s in (CITY, HP, JA))
     assert city.total == 300 and hp.total + ja.total == city.total
     assert hp.online + ja.online == city.online and 0 < hp.online < hp.total
-    hourly = {s: store_kpis.hourly_incidents(cur, s, NOW) for s in (CITY, HP, JA)}
+    hourly = {s: city_kpis.hourly_incidents(cur, s, NOW) for s in (CITY, HP, JA)}
     assert sum(hourly[HP].values()) + sum(hourly[JA].values()) == sum(hourly[CITY].values())
     assert 0 < sum(hourly[HP].values()) < sum(hourly[CITY].values())
 
@@ -67,7 +67,7 @@ def test_a_districts_map_draws_only_its_own_devices_and_cases(cur) -> None:
     city, _ = map_figure.build(cur, CITY, NOW)
     hp, memory = map_figure.build(cur, HP, NOW)
     count = {t["name"]: t for t in hp["data"]}
-    assert len(count["devices"]["marker"]["color"]) == store_kpis.device_counts(cur, HP).total
+    assert len(count["devices"]["marker"]["color"]) == city_kpis.device_counts(cur, HP).total
     shown = sum(len(t["customdata"]) for t in hp["data"] if t["name"].startswith("cases-"))
     everywhere = sum(len(t["customdata"]) for t in city["data"]
                      if t["name"].startswith("cases-"))

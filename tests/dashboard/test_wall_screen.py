@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from dash import Patch
 
-from alerts.kpis import FlowTimes, OpenCases
 from dashboard.wall import ticker, trend, vitals
 from dashboard.wall.screen import screen_scale
-from store.kpis import DeviceCounts, Trend, share, today_by_source
-from store.kpis import trend as hourly_trend
+from screens.wall.cases import FlowTimes, OpenCases
+from screens.wall.city import DeviceCounts, Trend, share, today_by_source
+from screens.wall.city import trend as hourly_trend
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -22,9 +22,9 @@ from random import Random
 
 import yaml
 
+from alerts.cases.severity import SEVERITIES
 from alerts.rules import Rule, RuleError, RuleSet, reload
 from alerts.rules.model import KINDS
-from alerts.severity import SEVERITIES
 from ingest.enrich import IncidentPlacer
 from ingest.errors import BadMessage
 from ingest.pipeline import IncidentSteps, ReadingSteps

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from tests.process import start_cli, wait_http
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import pytest
 
-from alerts.cases import NewCase, open_alert, transition
+from alerts.cases.moves import NewCase, open_case, transition
 from identity.users import add_user
 from ingest.records import Incident
 from store import db as store_db
@@ -81,7 +81,7 @@ def fill_city(conn, areas) -> None:
     IncidentWriter(conn).write([Incident("hotline", f"backup-{uuid.uuid4().hex[:8]}", now,
                                          category="井盖", description=AWKWARD,
                                          payload={"text": AWKWARD})])
-    alert_id = open_alert(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline",
+    alert_id = open_case(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline",
                                         title=AWKWARD, category="井盖"), actor="operator:li")
     steps = [("confirm", "operator:li", "operator"), ("dispatch", "operator:li", "operator"),
              ("accept", "worker:wang", "worker"), ("handle", "worker:wang", "worker"),
@@ -158,7 +158,7 @@ def assert_restored_database_still_works(conn, alerts_before: int) -> None:
         cur.execute("SELECT max(id) FROM alerts")
         highest = cur.fetchone()[0]
     conn.rollback()
-    new_id = open_alert(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline",
+    new_id = open_case(conn, NewCase(fingerprint=uuid.uuid4().hex, kind="hotline",
                                       title="after restore"), actor="operator:li")
     assert new_id > highest and alerts_before > 0
     with pytest.raises(psycopg2.errors.RaiseException, match="append-only"):

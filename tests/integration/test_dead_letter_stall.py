@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from tests.integration.ingest_run import committed, read_topic, start_ingest, stop, wait_for
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from psycopg2.extras import Json
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from geo.store import write_areas
 from store import db as store_db
 from store import devices as store_devices

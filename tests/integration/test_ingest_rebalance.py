@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from ingest.dead_letter import DeadLetters
 from ingest.metrics import IngestMetrics
 from ingest.service import build_stream

@@ -2,7 +2,7 @@
 alerts engine start beside fresh topics: every one of them reads every message.
 
 kafka-python 3.0.12 leaves about one such member in seven holding partitions it never
-fetches (cityops/stalled_assignment.py says how); the check in the consumer loop makes it
+fetches (cityops/stream/stalled_assignment.py says how); the check in the consumer loop makes it
 rejoin. Without the check this test fails in most runs: nine members, each with that
 chance of reading nothing.
 """
@@ -17,8 +17,8 @@ import pytest
 from kafka import ConsumerRebalanceListener
 from kafka.admin import NewTopic
 
-from cityops import kafka_client
-from cityops.stalled_assignment import StalledAssignment
+from cityops.stream import kafka_client
+from cityops.stream.stalled_assignment import StalledAssignment
 from cityops.topics import delete_topics
 
 pytestmark = pytest.mark.integration

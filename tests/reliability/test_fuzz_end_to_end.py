@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from geo.store import write_areas
 from store import db as store_db
 from tests.fuzz.end_to_end import STORED, hostile_incidents, latencies_ms, verify

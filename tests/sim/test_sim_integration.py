@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from cityops.topics import delete_topics, ensure_topics, topic_specs
 from geo.store import write_areas
 from store import db as store_db

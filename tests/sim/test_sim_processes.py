@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from geo.store import write_areas
 from store import db as store_db
 from tests.process import run_cli, start_cli, wait_http

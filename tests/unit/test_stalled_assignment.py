@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cityops.stalled_assignment import StalledAssignment, join_left_uncollected
+from cityops.stream.stalled_assignment import StalledAssignment, join_left_uncollected
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from cityops import kafka_client
+from cityops.stream import kafka_client
 from tests.bad_messages import corpus
 from tests.reliability.faults.world import HOLD_S, POINT, RULE_ID, World
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from psycopg2.extras import Json
 
-from cityops import kafka_client
 from cityops.settings import REPO_ROOT, Settings
+from cityops.stream import kafka_client
 from cityops.topics import ensure_topics, topic_specs
 from store import db as store_db
 from store import devices as store_devices

@@ -1,0 +1,70 @@
+"""`cityops alerts`: the engine with /healthz, /metrics, SIGTERM to stop and SIGHUP to reload."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from alerts.engine.decode import Decoder, utc_now
+from alerts.engine.loop import AlertEngine
+from alerts.engine.metrics import EngineMetrics
+from alerts.engine.placements import DevicePlaces
+from alerts.rules import DEFAULT_FOLDER, load_folder
+from cityops.service import OpsEndpoint, StopSignal, check_port_free
+from cityops.settings import Settings
+from cityops.stream import kafka_client
+from ingest.enrich import load_placer
+from ingest.pipeline import IncidentSteps
+from ingest.validate import TimeWindow
+from store import db
+
+log = logging.getLogger("cityops.alerts")
+STALLED_AFTER_S = 60
+
+
+def build(settings: Settings, rules_dir: Path, metrics: EngineMetrics) -> AlertEngine:
+    def connect():
+        return db.connect(settings.database_url, application_name="cityops-alerts")
+
+    rules = load_folder(rules_dir)  # RulesInvalid lists every problem; the CLI prints them
+    conn = connect()
+    placer = load_placer(conn)
+    conn.close()
+    window = TimeWindow(timedelta(days=settings.readings_retention_days))
+    decoder = Decoder(DevicePlaces(connect), IncidentSteps(window, placer), window, utc_now)
+    consumer = kafka_client.consumer(settings, settings.alerts_group, [])
+    topics = {s: settings.topic(s) for s in ("readings", "incidents")}
+    return AlertEngine(consumer, connect, rules, decoder, settings.alerts_group, topics,
+                       metrics)
+
+
+def run(settings: Settings, rules_dir: Path = DEFAULT_FOLDER,
+        stop: threading.Event | None = None) -> int:
+    """Run until `stop` is set (default: until SIGTERM / SIGINT); 0 on a clean stop."""
+    check_port_free(settings.metrics_host, settings.alerts_metrics_port,
+                    "CITYOPS_ALERTS_METRICS_PORT")
+    metrics = EngineMetrics()
+    engine = build(settings, Path(rules_dir), metrics)
+    if stop is None:
+        stop = StopSignal().event
+        signal.signal(signal.SIGHUP, lambda *_: setattr(engine, "reload_from", Path(rules_dir)))
+
+    def health() -> dict:
+        stalled = time.monotonic() - engine.last_loop > STALLED_AFTER_S
+        return {"ok": not stalled, "service": "alerts", "group": settings.alerts_group,
+                "rules": len(engine.evaluator.rules)}
+
+    endpoint = OpsEndpoint(settings.metrics_host, settings.alerts_metrics_port,
+                           "CITYOPS_ALERTS_METRICS_PORT", metrics.registry, health).start()
+    log.info("alerts engine started", extra={"group": settings.alerts_group,
+                                             "rules": len(engine.evaluator.rules)})
+    try:
+        engine.run(stop)
+    finally:
+        endpoint.close()
+    log.info("alerts engine stopped cleanly")
+    return 0

@@ -1,0 +1,1 @@
+"""The administrators' lists: devices and workers as the admin pages show them."""
