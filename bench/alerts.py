@@ -149,6 +149,7 @@ def scratch(base: Settings, run: str, devices_n: int, seed: int):
     from geo.store import write_areas
     from sim import registry
     from sim.placement import Cells, place
+    from store import device_file
     from store.migrate import migrate
     name = f"cityops_bench_alerts_{run}"
     admin = db.connect(base.database_url, autocommit=True)
@@ -165,7 +166,7 @@ def scratch(base: Settings, run: str, devices_n: int, seed: int):
     write_areas(conn, areas)
     cells = Cells.from_areas(areas)
     devices = place(cells, devices_n, seed)
-    registry.upsert(conn, [{**r, "placed": True} for r in registry.rows(cells, devices)])
+    device_file.upsert(conn, [{**r, "placed": True} for r in registry.rows(cells, devices)])
     with conn.cursor() as cur:
         cur.execute(NOTIFY_SQL)
         if has_sources(cur):

@@ -40,8 +40,3 @@ class Batch:
             return False
         aged = self.started is not None and time.monotonic() - self.started >= self.max_seconds
         return len(self.rows) >= self.max_rows or aged
-
-    def drop_partitions(self, revoked: set[TopicPartition]) -> None:
-        """After a rebalance, offsets of partitions we lost are no longer ours to commit."""
-        for tp in revoked:
-            self.offsets.pop(tp, None)

@@ -110,9 +110,9 @@ def _sim(args: argparse.Namespace, settings) -> int:
 
 def _import(args: argparse.Namespace, settings) -> int:
     from geo.assignment import Assigner
-    from sim import registry
     from sim.run import NoCity, load_areas
     from store import db
+    from store import device_file as registry
     try:
         rows = registry.read(args.file)
         placed = registry.place_by_coordinates(rows, Assigner.from_areas(load_areas(settings)))

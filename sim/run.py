@@ -23,6 +23,7 @@ from sim.plan import Plan
 from sim.progress import Progress
 from sim.shard import Shard, lanes_of
 from sim.tally import Tally
+from store import device_file
 
 log = logging.getLogger("cityops.sim")
 NO_CITY = "the database has no city yet: run `cityops geo build-demo` first"
@@ -59,7 +60,7 @@ def register(settings: Settings, rows: list[dict]) -> None:
     from store import db
     conn = db.connect(settings.database_url, application_name="cityops-sim")
     try:
-        registry.upsert(conn, [{**r, "placed": True} for r in rows])
+        device_file.upsert(conn, [{**r, "placed": True} for r in rows])
     finally:
         conn.close()
 
@@ -71,7 +72,7 @@ def simulate(settings: Settings, plan: Plan, outputs: Outputs, processes: int = 
     devices = place(cells, plan.devices, plan.seed)
     rows = registry.rows(cells, devices)
     if outputs.registry is not None:
-        registry.write(outputs.registry, rows)
+        device_file.write(outputs.registry, rows)
     register(settings, rows)
     log.info("simulator ready", extra={"devices": plan.devices, "rate": plan.rate,
                                        "seed": plan.seed, "registry": str(outputs.registry),

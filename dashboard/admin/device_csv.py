@@ -1,6 +1,6 @@
 """Checking a device CSV line by line before it goes the way of `cityops devices import`.
 
-`sim.registry.read` stops at the first bad row, which suits a terminal; a page should say
+`store.device_file.read` stops at the first bad row, which suits a terminal; a page should say
 what is wrong with every line at once and import the good ones. The good rows come out in
 the shape `registry.read` gives, so placement and the upsert are the command's own code.
 Reasons are catalogue keys with values, so they read in the admin's language.
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from cityops.metric_catalogue import METRICS
-from sim.registry import FIELDS
+from store.device_file import FIELDS
 
 REQUIRED = ("device_id", "kind")
 # Codes in a file are not trusted (devices are placed by their coordinates), but a file
@@ -51,7 +51,7 @@ class LineNote:
 
 @dataclass
 class DeviceCsv:
-    rows: list[dict]                 # good rows, as sim.registry.read gives them (+ "line")
+    rows: list[dict]                 # good rows, as store.device_file.read gives them (+ "line")
     rejected: list[LineNote]
     problem: Reason | None = None    # the file as a whole cannot be read
     ignored_columns: list[str] = field(default_factory=list)

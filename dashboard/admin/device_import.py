@@ -14,7 +14,7 @@ from dashboard.admin.device_csv import DeviceCsv, LineNote, Reason, parse
 from geo.assignment import Assigner
 from geo.store import read_areas
 from identity.scope import CaseArea, Scope, in_area
-from sim import registry
+from store import device_file as registry
 from store.devices import known_ids
 
 

@@ -6,6 +6,7 @@ from geo.assignment import Assigner
 from sim import registry
 from sim.kinds import TYPES, counts
 from sim.placement import place
+from store import device_file
 
 
 def test_devices_stand_in_their_grid_cell(cells) -> None:
@@ -30,10 +31,10 @@ def test_registry_files_round_trip_and_import_places_by_coordinates(cells, small
     rows = registry.rows(cells, place(cells, 200, 4))
     assigner = Assigner.from_areas(small_areas)
     for name in ("devices.jsonl", "devices.csv"):
-        registry.write(tmp_path / name, rows)
-        back = registry.read(tmp_path / name)
+        device_file.write(tmp_path / name, rows)
+        back = device_file.read(tmp_path / name)
         assert [r["device_id"] for r in back] == [r["device_id"] for r in rows]
-        placed = registry.place_by_coordinates(back, assigner)
+        placed = device_file.place_by_coordinates(back, assigner)
         agree = sum(p["grid_code"] == r["grid_code"] for p, r in zip(placed, rows, strict=True))
         assert agree >= 198 and all(p["placed"] for p in placed)
         assert placed[0]["meta"]["type"] == rows[0]["meta"]["type"]

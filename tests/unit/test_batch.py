@@ -28,11 +28,3 @@ def test_ready_when_full_or_old() -> None:
     aged = Batch(max_rows=100, max_seconds=0)
     aged.skip(TP0, 0)
     assert aged.ready()
-
-
-def test_revoked_partitions_are_not_committed() -> None:
-    batch = Batch(max_rows=10, max_seconds=60)
-    batch.add(TP0, 1, [ROW])
-    batch.add(TP1, 1, [ROW])
-    batch.drop_partitions({TP1})
-    assert batch.offsets == {TP0: 2}

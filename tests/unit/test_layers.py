@@ -26,6 +26,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "alerts": {"dashboard", "layers", "sim", "screens"},
     "screens": {"dashboard", "layers", "sim"},
     "layers": {"dashboard", "sim"},
+    # The product never depends on the simulator (the demo's ops/demo.py may).
+    "dashboard": {"sim"},
 }
 
 # The cases module: the only code that writes `alerts` (test worlds and benches build
