@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cityops import kafka_client  # noqa: E402
+from cityops.stream import kafka_client  # noqa: E402
 from cityops.settings import Settings  # noqa: E402
 from cityops.topics import delete_topics, ensure_topics, topic_specs  # noqa: E402
 from geo.demo import build_demo  # noqa: E402
