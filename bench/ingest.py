@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 from psycopg2 import sql  # noqa: E402
 from psycopg2.extras import Json  # noqa: E402
 
-from cityops.stream import kafka_client  # noqa: E402
 from cityops.settings import Settings  # noqa: E402
+from cityops.stream import kafka_client  # noqa: E402
 from cityops.topics import delete_topics, ensure_topics, topic_specs  # noqa: E402
 from ops import stack  # noqa: E402
 from store import db, devices, partitions  # noqa: E402

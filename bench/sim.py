@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cityops.stream import kafka_client  # noqa: E402
 from cityops.settings import Settings  # noqa: E402
+from cityops.stream import kafka_client  # noqa: E402
 from cityops.topics import delete_topics, ensure_topics, topic_specs  # noqa: E402
 from geo.demo import build_demo  # noqa: E402
 from sim.kafka_sink import PRODUCER_OPTIONS, KafkaSink, open_sink  # noqa: E402

@@ -20,6 +20,18 @@ def known_ids(conn: psycopg2.extensions.connection, ids: Iterable[str] | None = 
     return found
 
 
+def areas_of(conn: psycopg2.extensions.connection,
+             ids: Iterable[str]) -> dict[str, tuple[str | None, str | None, str | None,
+                                                    str | None]]:
+    """Where registered devices stand: (district, street, community, grid) by device id."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT device_id, district_code, street_code, community_code, grid_code "
+                    "FROM devices WHERE device_id = ANY(%s)", (list(ids),))
+        found = {row[0]: tuple(row[1:]) for row in cur.fetchall()}
+    conn.rollback()
+    return found
+
+
 def register_unplaced(conn: psycopg2.extensions.connection, ids: Iterable[str]) -> None:
     """Devices seen before anyone registered them: kept, marked unplaced, for an admin."""
     rows = [(device_id, "unknown", False) for device_id in ids]

@@ -15,7 +15,7 @@ from geo.assignment import Assigner
 from geo.store import read_areas
 from identity.scope import CaseArea, Scope, in_area
 from store import device_file as registry
-from store.devices import known_ids
+from store.devices import areas_of
 
 
 @dataclass
@@ -44,6 +44,20 @@ def city_assigner(conn) -> Assigner | None:
     return Assigner.from_areas(areas)
 
 
+def _refusal(row: dict, scope: Scope, registered: dict) -> str | None:
+    """Why this admin may not write this row: it stands outside their area, or its id is
+    a device registered outside it (the upsert would move or retype another area's
+    device). A city admin has no outside."""
+    if scope.level == "city":
+        return None
+    if _outside(row, scope):
+        return "admin.devices.reason.outside_scope"
+    where = registered.get(row["device_id"])
+    if where is not None and not in_area(scope.level, scope.code, CaseArea(*where)):
+        return "admin.devices.reason.other_area"
+    return None
+
+
 def _outside(row: dict, scope: Scope) -> bool:
     """A placed row outside the admin's area (a city admin has no outside)."""
     if scope.level == "city":
@@ -62,14 +76,16 @@ def import_checked(conn, checked: DeviceCsv, assigner: Assigner | None,
         report.problem = Reason("admin.devices.file.no_city")
         return report
     placed = registry.place_by_coordinates(checked.rows, assigner)
-    kept = [r for r in placed if not _outside(r, scope)]
+    registered = areas_of(conn, [r["device_id"] for r in placed])
+    why = {r["line"]: _refusal(r, scope, registered) for r in placed}
+    kept = [r for r in placed if why[r["line"]] is None]
     if len(kept) < len(placed):
         report.rejected = sorted(report.rejected + [
-            LineNote(r["line"], r["device_id"], Reason("admin.devices.reason.outside_scope"))
-            for r in placed if _outside(r, scope)], key=lambda note: note.line)
+            LineNote(r["line"], r["device_id"], Reason(why[r["line"]]))
+            for r in placed if why[r["line"]] is not None], key=lambda note: note.line)
     if not kept:
         return report
-    existing = known_ids(conn, [r["device_id"] for r in kept])
+    existing = registered.keys()
     registry.upsert(conn, [{k: v for k, v in r.items() if k != "line"} for r in kept])
     report.updated = sum(1 for r in kept if r["device_id"] in existing)
     report.added = len(kept) - report.updated
