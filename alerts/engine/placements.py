@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import psycopg2
 
 from alerts.rules.evaluate import Areas
+from cityops.settings import ConfigError
 from store.device_registry import Device, DeviceRegistry
 
 log = logging.getLogger("cityops.alerts")
@@ -48,12 +49,14 @@ class DevicePlaces:
 
     @staticmethod
     def _waiting(read: Callable):
-        """Waits for the database rather than failing: a skipped reading would be lost."""
+        """Waits for the database rather than failing: a skipped reading would be lost.
+        store.db.connect reports a server that is away as ConfigError (it names the
+        setting); once the engine has started, that is an outage like any other."""
         delay = 0.5
         while True:
             try:
                 return read()
-            except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+            except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
                 log.warning("database unavailable during a device lookup; retrying",
                             extra={"error": str(exc).splitlines()[0]})
                 time.sleep(delay)
