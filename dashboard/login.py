@@ -93,7 +93,9 @@ def login() -> flask.Response:
     return response
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+# POST only: a GET would let any page's link or image end a user's session. The guard's
+# same-origin check (and the SameSite cookie) keep other sites from posting it.
+@bp.post("/logout")
 def logout() -> flask.Response:
     token = flask.request.cookies.get(SESSION_COOKIE)
     if token:
@@ -103,6 +105,13 @@ def logout() -> flask.Response:
     response = flask.redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+@bp.get("/logout")
+def logout_by_link() -> flask.Response:
+    """Said, not done: a link cannot log anyone out (the page's button posts)."""
+    return flask.Response("log out with the button on the page (POST /logout)\n", 405,
+                          {"Allow": "POST", "Content-Type": "text/plain; charset=utf-8"})
 
 
 @bp.get("/lang/<chosen>")

@@ -23,8 +23,10 @@ def _nav(lang: str, current: str, role: str, path: str) -> html.Nav:
             f"{person.display_name or person.username} · {translate(lang, f'role.{role}')}")),
         html.A(translate(lang, "lang.switch"), href=f"/lang/{other}?next={path}",
                id="shell-lang", className="lang-switch"),
-        html.A(translate(lang, "nav.logout"), href="/logout", id="shell-logout",
-               className="nav-link"),
+        # A form, not a link: leaving is a POST (dashboard/login.py).
+        html.Form(html.Button(translate(lang, "nav.logout"), id="shell-logout", type="submit",
+                              className="nav-link"),
+                  method="POST", action="/logout", className="shell-logout"),
     ])
 
 

@@ -59,10 +59,19 @@ def test_login_sends_each_role_home_and_logout_revokes(dashboard_world) -> None:
                        timeout=10).headers["Location"] == "/triage"
     assert session.get(f"{dashboard_world.url}/_dash-layout", timeout=10).status_code == 200
     token = session.cookies["cityops_session"]
-    session.get(f"{dashboard_world.url}/logout", timeout=10)
+    session.post(f"{dashboard_world.url}/logout", timeout=10)
     stale = requests.get(f"{dashboard_world.url}/_dash-layout",
                          cookies={"cityops_session": token}, timeout=10)
     assert stale.status_code == 401
+
+
+def test_a_link_to_logout_logs_nobody_out(dashboard_world) -> None:
+    """Issue 13: `GET /logout` let any page's link or image end a user's session. Leaving
+    is a POST (same origin, the guard's second lock), and it revokes the token."""
+    session = _session(dashboard_world, "manager_hp")
+    answer = session.get(f"{dashboard_world.url}/logout", allow_redirects=False, timeout=10)
+    assert answer.status_code == 405
+    assert session.get(f"{dashboard_world.url}/_dash-layout", timeout=10).status_code == 200
 
 
 def test_callback_of_a_page_not_for_the_role_is_refused(dashboard_world) -> None:
