@@ -20,6 +20,13 @@ DISPATCHER_KEY = "cityops_dispatcher"
 
 
 class Dispatcher(Protocol):
+    def producer_or_none(self):
+        """The producer, or None while the broker is unreachable (a notice then waits)."""
+        try:
+            return self.producer()
+        except BrokerUnavailable:
+            return None
+
     def __call__(self, conn, alert_id: int, *, actor: str, role: str,
                  expected_version: int, note: str | None) -> Dispatched: ...
 
@@ -47,6 +54,13 @@ class BrokerDispatcher:
                 except Exception as exc:  # noqa: BLE001 - kafka_client raises ConfigError & co.
                     raise BrokerUnavailable(str(exc).splitlines()[0]) from exc
             return self._producer
+
+    def producer_or_none(self):
+        """The producer, or None while the broker is unreachable (a notice then waits)."""
+        try:
+            return self.producer()
+        except BrokerUnavailable:
+            return None
 
     def __call__(self, conn, alert_id: int, *, actor: str, role: str,
                  expected_version: int, note: str | None) -> Dispatched:

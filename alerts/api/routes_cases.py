@@ -104,11 +104,7 @@ def _escalate(conn, case_id: int, version: int, note: str | None):
     dispatcher = current_app.extensions.get(DISPATCHER_KEY)
     producer = topic = None
     if isinstance(dispatcher, BrokerDispatcher):
-        topic = dispatcher.topic
-        try:
-            producer = dispatcher.producer()
-        except BrokerUnavailable:
-            producer = None
+        producer, topic = dispatcher.producer_or_none(), dispatcher.topic
     viewer = g.viewer
     try:
         done, sent = manual.escalate_and_tell(conn, producer, topic, case_id,

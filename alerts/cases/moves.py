@@ -1,6 +1,6 @@
 """Opening a case and moving it through the case flow, against the database: the one door.
 
-Every change of a case's state, tier, version or handler is a move of `caseflow.MOVES`
+Every change of a case's state, tier, version or handler is a move of `flow.MOVES`
 made here, with its event on the timeline; escalation, the rating's review and
 auto-resolve included. Writes that ride along with a move (the assignee and dispatch row,
 an escalation notice) run as the move's `effects`, inside its transaction. Bookkeeping

@@ -24,7 +24,7 @@ _BY_LABEL = {name: code for code, name in RATINGS.items()}
 # Only cases that started with a caller have someone to ask; merged cases that gain a
 # hotline source (a later session) should be admitted here too.
 RATED_KINDS = frozenset({"hotline"})
-# The move a 不满意 makes (caseflow.MOVES: closed -> handled, by the system on the
+# The move a 不满意 makes (alerts/cases/flow.py MOVES: closed -> handled, by the system on the
 # caller's word); its event keeps the name `rate`, the caller's act that made it.
 REVIEW = "review"
 

@@ -121,6 +121,8 @@ class AlertEngine:
         self.update_lag()
 
     def update_lag(self) -> None:
+        if not self.lag.due():
+            return
         read = {tp: offset for tp in self.consumer.assignment()
                 if (offset := self.dirty.get(tp, self.offsets.get(f"{tp.topic}:{tp.partition}")))
                 is not None}

@@ -43,8 +43,12 @@ class LagGauge:
         self.every_s = every_s
         self.measured_at = 0.0  # monotonic; 0: measure at the next update
 
+    def due(self) -> bool:
+        """Whether to measure now (callers skip building their offsets otherwise)."""
+        return time.monotonic() - self.measured_at >= self.every_s
+
     def update(self, consumer, read: Mapping[TopicPartition, int]) -> None:
-        if time.monotonic() - self.measured_at < self.every_s:
+        if not self.due():
             return
         self.measured_at = time.monotonic()
         for tp, lag in partition_lags(consumer, read).items():

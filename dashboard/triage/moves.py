@@ -135,10 +135,7 @@ def _producer_of(dispatcher) -> tuple[object | None, str]:
     away) the escalation stands unsent and the new tier sees the case on its desk."""
     if not isinstance(dispatcher, BrokerDispatcher):
         return None, ""
-    try:
-        return dispatcher.producer(), dispatcher.topic
-    except BrokerUnavailable:
-        return None, dispatcher.topic
+    return dispatcher.producer_or_none(), dispatcher.topic
 
 
 def message(lang: str, outcome: Outcome) -> str:

@@ -4,8 +4,9 @@ its SLA runs out (a hazard too big for the grid, a complaint that keeps coming b
 The same change as the ticker's (alerts/sla/escalation/ticker.py): the tier goes up one, the
 version rises so anyone acting on the old one reloads, the new tier's worker or unit is
 told, and an `escalate` event records who did it and why. It is the `escalate` move of
-`caseflow.MOVES` (the state stays, the tier rises), made through `alerts.cases.moves` like any
-other: who may, from which states and with a reason is the move table's and the guards'.
+`alerts.cases.flow.MOVES` (the state stays, the tier rises), made through
+`alerts.cases.moves` like any other: who may, from which states and with a reason is
+the move table's and the guards'.
 """
 
 from __future__ import annotations
