@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from dashboard.access import HOME_PAGE, PAGE_ROLES
-from tests.browser.harness import chrome, console_errors, login, wait_for
+from tests.browser.harness import chrome, console_errors, login, wait_for, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -60,5 +60,8 @@ def test_logout_ends_the_session(driver, dashboard_world) -> None:
     driver.delete_all_cookies()
     login(driver, dashboard_world.url, "leader", dashboard_world.password)
     wait_for(driver, "#shell-logout").click()
+    # Leaving is a form POST now: let it land before going elsewhere, or the next
+    # navigation cancels it.
+    wait_until(driver, lambda d: "/login" in d.current_url)
     driver.get(f"{dashboard_world.url}/summary")
     assert "/login" in driver.current_url
