@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from kafka import TopicPartition
 
@@ -19,10 +20,16 @@ class Batch:
     # Next offset to consume per partition, i.e. what Kafka's commit expects.
     offsets: dict[TopicPartition, int] = field(default_factory=dict)
     started: float | None = None
+    # (message, first row, end row) for each message that gave rows: should the database
+    # refuse the batch for its content, the refused messages are found and dead-lettered.
+    parts: list[tuple[Any, int, int]] = field(default_factory=list)
 
-    def add(self, partition: TopicPartition, offset: int, rows: list[Reading]) -> None:
+    def add(self, partition: TopicPartition, offset: int, rows: list[Reading],
+            message: Any = None) -> None:
         if self.started is None:
             self.started = time.monotonic()
+        if rows and message is not None:
+            self.parts.append((message, len(self.rows), len(self.rows) + len(rows)))
         self.rows.extend(rows)
         self.messages += 1
         self.offsets[partition] = offset + 1

@@ -27,6 +27,7 @@ from ingest.batch import Batch
 from ingest.dead_letter import DeadLetters
 from ingest.errors import BadMessage
 from ingest.metrics import IngestMetrics
+from ingest.poison import Refused, first_line, isolate, refused_for_content
 
 log = logging.getLogger("cityops.ingest")
 
@@ -104,7 +105,7 @@ class StreamConsumer:
                           extra={"stream": self.stream, "offset": record.offset})
             self._dead_letter(record, tp, "internal_error", f"{type(exc).__name__}: {exc}")
             return
-        self.batch.add(tp, record.offset, rows)
+        self.batch.add(tp, record.offset, rows, message=record)
 
     def _steps_with_retry(self, record) -> list:
         """Steps that look things up in the database wait for it rather than fail."""
@@ -134,8 +135,8 @@ class StreamConsumer:
             self.dead_letters.flush()
             self._finish_write()
             batch, self.batch = self.batch, self._new_batch()
-            future = self.writer_thread.submit(self._write_with_retry, batch.rows)
-            self.in_flight = (future, batch, time.monotonic())
+            future = self.writer_thread.submit(self._write_with_retry, batch)
+            self.in_flight = (future, batch, time.monotonic(), False)
         if wait:
             self._finish_write()
             self.writer_thread.submit(self._write_with_retry, None).result()
@@ -143,8 +144,15 @@ class StreamConsumer:
     def _finish_write(self) -> None:
         if self.in_flight is None:
             return
-        future, batch, started = self.in_flight
-        future.result()  # re-raises anything the writer could not retry
+        future, batch, started, lettered = self.in_flight
+        refused = future.result()  # re-raises anything the writer could not retry
+        if refused and not lettered:
+            for poison in refused:
+                self.dead_letters.send(poison.message, "db_rejected", poison.detail)
+                self.metrics.dead_letters.labels(self.stream, "db_rejected").inc()
+            self.in_flight = (future, batch, started, True)  # once, even if flush raises
+        if refused:
+            self.dead_letters.flush()  # the letters are in Kafka before their offsets move
         self.in_flight = None
         commit = self.consumer.commit_async if self.in_rebalance else self.consumer.commit
         try:
@@ -157,25 +165,42 @@ class StreamConsumer:
         self.metrics.batch_seconds.labels(self.stream).observe(time.monotonic() - started)
         self.metrics.batch_rows.labels(self.stream).observe(len(batch.rows))
 
-    def _write_with_retry(self, rows: list | None) -> None:
+    def _write_with_retry(self, batch: Batch | None) -> list[Refused]:
+        """Store the batch, waiting out the database; returns the messages it refused.
+
+        Only rows refused for their content are given up on (to the dead-letter topic);
+        any other error, a lost connection or a missing grant alike, is waited out and
+        the batch written again: it is idempotent, and nothing is lost by waiting.
+        """
         backoff = Backoff(self.stop)
         while True:
             try:
                 if self.writer.conn is None:
                     self.writer.conn = self.reconnect()
-                if rows is None:
+                if batch is None:
                     self.writer.finish()  # anything the writer still buffers
-                else:
-                    self.metrics.rows.labels(self.stream).inc(self.writer.write(rows))
-                return
-            except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
+                    return []
+                return self._write(batch)
+            except (psycopg2.Error, ConfigError) as exc:
                 self.metrics.db_errors.labels(self.stream).inc()
-                log.warning("database unavailable; retrying the batch",
-                            extra={"stream": self.stream, "error": str(exc).splitlines()[0],
+                log.warning("database refused the batch; retrying it",
+                            extra={"stream": self.stream, "error": first_line(exc),
                                    "retry_in_s": backoff.delay})
                 _close_quietly(self.writer.conn)
                 self.writer.conn = None
                 backoff.wait()
+
+    def _write(self, batch: Batch) -> list[Refused]:
+        try:
+            stored, refused = self.writer.write(batch.rows), []
+        except Exception as exc:
+            if not refused_for_content(exc):
+                raise
+            log.warning("database refused a batch for its content; finding the messages",
+                        extra={"stream": self.stream, "error": first_line(exc)})
+            stored, refused = isolate(self.writer.write, batch.rows, batch.parts)
+        self.metrics.rows.labels(self.stream).inc(stored)
+        return refused
 
     def update_lag(self) -> None:
         self.lag.update(self.consumer, self.next_offsets)

@@ -56,6 +56,13 @@ class DeviceStateBuffer:
             if seen is None or ts >= seen[0]:
                 latest[(device_id, metric)] = (ts, value)
 
+    def forget(self, rows: Sequence) -> None:
+        """Drop the rows' devices and metrics: their batch was not stored. (An older value
+        of the same metric, buffered from a stored batch, goes too; the next reading or
+        `repair()` brings it back. Keeping a refused row would refuse every later batch.)"""
+        for _, device_id, metric, _ in rows:
+            self.latest.pop((device_id, metric), None)
+
     def due(self) -> bool:
         return bool(self.latest) and time.monotonic() - self.flushed_at >= self.flush_seconds
 

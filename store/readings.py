@@ -104,6 +104,7 @@ class ReadingWriter:
         except BaseException:
             self.conn.rollback()
             self._days = None
+            self.state.forget(rows)
             raise
         if with_state:
             self.state.clear()

@@ -1,0 +1,96 @@
+"""Rows the database refuses for their content go to the dead-letter topic, one message at a
+time; the good messages around them are stored and ingest moves on.
+
+Before the fix the writer retried only lost connections: any other database error killed
+the writer, the process exited, and a restart read the same batch again, forever.
+
+The poison here is made by the database's owner, as a city DBA might: a CHECK constraint
+that our validation knows nothing of. Every value passes ingest's own checks, so only the
+database can say no (a class 23 "integrity constraint" error), which is the case to prove.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from psycopg2.extras import Json
+
+from cityops.stream import kafka_client
+from store import db as store_db
+from store import devices as store_devices
+from tests.integration.ingest_run import committed, count, read_topic, start_ingest, stop, wait_for
+
+pytestmark = pytest.mark.integration
+
+POISON_VALUE = 666.0
+GOOD, POISONED = 300, 3
+
+
+def _readings(settings, start: datetime) -> None:
+    producer = kafka_client.producer(settings)
+    for i in range(GOOD + POISONED):
+        device = f"poison-{i % 10:02d}"
+        value = POISON_VALUE if i in (7, 150, 299) else float(i % 500)
+        producer.send(settings.topic("readings"), key=device.encode(), value=json.dumps(
+            {"device": device, "ts": (start + timedelta(seconds=i)).isoformat(),
+             "values": {"pressure_kpa": value}}).encode())
+    producer.flush()
+    producer.close()
+
+
+def _incidents(settings, now: datetime) -> None:
+    producer = kafka_client.producer(settings)
+    for i in range(20):
+        text = "POISON" if i == 11 else f"井盖缺失 {i}"
+        producer.send(settings.topic("incidents"), key=f"p-{i}".encode(), value=json.dumps(
+            {"source": "hotline", "source_id": f"p-{i}", "reported_at": now.isoformat(),
+             "category": "公用设施", "subcategory": "井盖破损", "description": text,
+             "lon": 121.47, "lat": 31.23},
+            ensure_ascii=False).encode())
+    producer.flush()
+    producer.close()
+
+
+def test_rows_the_database_refuses_are_dead_lettered_and_ingest_goes_on(isolated) -> None:
+    settings = isolated("poison")
+    conn = store_db.connect(settings.database_url)
+    store_devices.upsert(conn, [{"device_id": f"poison-{d:02d}", "kind": "water_main",
+                                 "placed": False, "meta": Json({})} for d in range(10)])
+    with conn.cursor() as cur:
+        cur.execute("ALTER TABLE readings ADD CONSTRAINT dba_no_666 CHECK (value <> 666)")
+        cur.execute("ALTER TABLE incidents ADD CONSTRAINT dba_no_poison "
+                    "CHECK (description <> 'POISON')")
+    conn.commit()
+    now = datetime.now(UTC).replace(microsecond=0)
+    _readings(settings, now - timedelta(hours=1))
+    _incidents(settings, now)
+
+    proc = start_ingest(settings)
+    try:
+        wait_for(lambda: committed(settings, settings.ingest_group,
+                                   settings.topic("readings")) == GOOD + POISONED
+                 and committed(settings, f"{settings.ingest_group}-incidents",
+                               settings.topic("incidents")) == 20, timeout=90)
+    except AssertionError:
+        raise AssertionError(_output(proc)) from None
+    assert proc.poll() is None, "ingest must still be running"
+    stop(proc)
+
+    assert count(conn, "SELECT count(*) FROM readings") == GOOD
+    assert count(conn, "SELECT count(*) FROM readings WHERE value = 666") == 0
+    assert count(conn, "SELECT count(*) FROM incidents") == 19
+    letters = read_topic(settings, settings.topic("dlq"))
+    reasons = sorted((dict(r.headers)["source_topic"].decode().rsplit(".", 1)[-1],
+                      dict(r.headers)["reason"].decode()) for r in letters)
+    assert reasons == [("incidents", "db_rejected")] + [("readings", "db_rejected")] * 3
+    detail = dict(letters[0].headers)["detail"].decode()
+    assert "dba_no" in detail, detail
+    conn.close()
+
+
+def _output(proc) -> str:
+    if proc.poll() is None:
+        return stop(proc)[-4000:]
+    return f"ingest exited with {proc.returncode}: " + proc.stderr.read()[-4000:]
