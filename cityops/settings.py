@@ -103,6 +103,11 @@ class Settings:
     topic_truth: str = _setting("CITYOPS_TOPIC_TRUTH", "city.truth", "simulator ground truth")
     topic_partitions: int = _setting(
         "CITYOPS_TOPIC_PARTITIONS", 4, "partitions of the readings and incidents topics", _int)
+    topic_replication: int = _setting(
+        "CITYOPS_TOPIC_REPLICATION", 1,
+        "replicas of every topic's partitions: 1 on a one-broker machine, 3 on a production "
+        "cluster (min.insync.replicas is one less, so a broker may be down and acks=all "
+        "writes still go on)", _int)
     topic_retention_hours: int = _setting(
         "CITYOPS_TOPIC_RETENTION_HOURS", 168, "how long Kafka keeps stream topics", _int)
     kafka_client: str = _setting(
