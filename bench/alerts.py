@@ -114,6 +114,9 @@ def engine_child(rules: Path, sim_origin: float, sim_end: float, speed: float) -
         return min(sim_origin + (time.time() - origin[0]) * speed, sim_end)
 
     engine.clock = clock
+    # Kafka's timestamps are wall time: onto simulated time, as the clock is.
+    engine.watermark.to_clock = lambda wall: (
+        min(sim_origin + (wall - origin[0]) * speed, sim_end) if origin else sim_origin - 3600.0)
     # Ticks and checkpoints once a wall second, as in real time.
     engine.tick_seconds = engine.checkpoint_seconds = speed
     stop = threading.Event()

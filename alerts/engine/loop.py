@@ -25,6 +25,7 @@ from alerts.cases.grouping.reports import report_signal
 from alerts.engine import writes
 from alerts.engine.decode import Decoder, Skipped
 from alerts.engine.metrics import EngineMetrics
+from alerts.engine.watermark import Watermark
 from alerts.rules import RuleSet, reload
 from alerts.rules.evaluate import Evaluator, Signal
 from cityops.settings import ConfigError
@@ -47,6 +48,7 @@ class _Rebalance(ConsumerRebalanceListener):
         # without waiting; the offsets that count are saved in the database either way.
         self.engine.save([], wait_for_commit=False)
         self.engine.lag.forget(revoked)
+        self.engine.watermark.forget(revoked)
 
     def on_partitions_assigned(self, assigned) -> None:
         self.engine.resume_at_saved_offsets(assigned)
@@ -73,6 +75,7 @@ class AlertEngine:
         self.dirty: dict[TopicPartition, int] = {}
         self.last_save = self.last_tick = 0.0
         self.lag = LagGauge(metrics.lag)
+        self.watermark = Watermark()
         self.stall = StalledAssignment()
         self.last_loop = time.monotonic()
         self.stop = threading.Event()
@@ -101,18 +104,14 @@ class AlertEngine:
         self.last_loop = time.monotonic()
         polled = self.consumer.poll(timeout_ms=200, max_records=self.max_records)
         signals: list[Signal] = []
-        seen = 0
         for tp, records in polled.items():
             for record in records:
                 signals += self.evaluate(tp.topic, record)
                 self.dirty[tp] = record.offset + 1
-                seen += 1
+            self.watermark.consumed(tp, records[-1].timestamp if records else None)
         now = self.clock()
-        # Ticks use the wall clock, so only when caught up: a backlog of old readings
-        # must not look like silence.
-        if seen < self.max_records and now - self.last_tick >= self.tick_seconds:
-            self.last_tick = now
-            signals += self.evaluator.tick(now)
+        if now - self.last_tick >= self.tick_seconds:
+            signals += self._tick(now)
         if signals or (self.dirty and now - self.last_save >= self.checkpoint_seconds):
             self.save(signals)
         if self.reload_from is not None:
@@ -120,13 +119,24 @@ class AlertEngine:
         self.stall.check(self.consumer, self.group)  # every round: see ingest/consumer.py
         self.update_lag()
 
-    def update_lag(self) -> None:
-        if not self.lag.due():
-            return
-        read = {tp: offset for tp in self.consumer.assignment()
+    def _tick(self, now: float) -> list[Signal]:
+        """Let time pass up to the watermark: never past readings still unread in Kafka."""
+        at = self.watermark.now(self.consumer, self._read(), now)
+        self.last_tick = now
+        if at is None:
+            return []
+        self.metrics.watermark_lag.set(max(0.0, now - at))
+        return self.evaluator.tick(at)
+
+    def _read(self) -> dict[TopicPartition, int]:
+        """The next offset to read per assigned partition, where known."""
+        return {tp: offset for tp in self.consumer.assignment()
                 if (offset := self.dirty.get(tp, self.offsets.get(f"{tp.topic}:{tp.partition}")))
                 is not None}
-        self.lag.update(self.consumer, read)
+
+    def update_lag(self) -> None:
+        if self.lag.due():
+            self.lag.update(self.consumer, self._read())
 
     def evaluate(self, topic: str, record) -> list[Signal]:
         stream = self.streams[topic]

@@ -25,5 +25,9 @@ class EngineMetrics:
         self.rules = Gauge("cityops_alerts_rules", "rules in use", registry=r)
         self.lag = Gauge("cityops_alerts_consumer_lag", "messages not yet evaluated",
                          ["topic", "partition"], registry=r)
+        self.watermark_lag = Gauge(
+            "cityops_alerts_watermark_lag_seconds",
+            "how far behind the wall clock the rules' time is (it runs behind while a "
+            "backlog is read, and stands still while the broker is away)", registry=r)
         self.db_errors = Counter("cityops_alerts_db_errors_total",
                                  "database failures (saves retried)", registry=r)
