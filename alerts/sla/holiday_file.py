@@ -162,7 +162,7 @@ def _entry(year: int, entry: Any, line: int) -> tuple[list[tuple[date, Names, in
         return [], problems + [(line, "an entry has either date, or from and to")]
     first_key, last_key = ("date", "date") if "date" in entry else ("from", "to")
     first, trouble = _day(year, entry, first_key)
-    last, more = _day(year, entry, last_key)
+    last, more = (first, []) if last_key == first_key else _day(year, entry, last_key)
     problems += trouble + more
     if first and last and not 0 <= (last - first).days < LONGEST_RUN:
         problems.append((entry.line_of(last_key), f"{first_key} {first} to {last} is not a "
