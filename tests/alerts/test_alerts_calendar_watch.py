@@ -11,10 +11,11 @@ import pytest
 from prometheus_client import generate_latest
 
 from alerts.sla.escalation.calendar_watch import CalendarWatch
+from alerts.sla.escalation.commands import check_holidays
 from alerts.sla.escalation.holiday_source import HolidaySource
 from alerts.sla.escalation.metrics import TickerMetrics
 from alerts.sla.official_days import OfficialDays
-from cityops.settings import ConfigError
+from cityops.settings import ConfigError, Settings
 
 
 def test_days_left_on_metrics_and_one_warning_a_change(caplog: pytest.LogCaptureFixture) -> None:
@@ -72,3 +73,14 @@ def test_a_changed_file_is_read_again_and_a_broken_one_is_not_taken(
         assert not source.refresh()
     assert source.official.sources()[2027] == "file"
     assert "holidays.yaml:7:" in str(caplog.records[0].problems)
+
+
+def test_the_command_checks_the_holiday_file(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "holidays.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert check_holidays(Settings(holidays_file=path)) == 0
+    assert "2026\tpackage" in capsys.readouterr().out
+    path.write_text(GOOD.replace("2027-01-01", "2027-01-32"), encoding="utf-8")
+    assert check_holidays(Settings(holidays_file=path)) == 1
+    assert "holidays.yaml:6: date" in capsys.readouterr().out
