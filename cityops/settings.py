@@ -135,6 +135,10 @@ class Settings:
     alerts_rules_dir: Path = _setting(
         "CITYOPS_ALERTS_RULES_DIR", REPO_ROOT / "alerts" / "rules" / "default",
         "folder of the rules engine's YAML rule files", _path)
+    holidays_file: Path = _setting(
+        "CITYOPS_HOLIDAYS_FILE", REPO_ROOT / "alerts" / "sla" / "holidays.yaml",
+        "YAML file of official holidays and make-up working days per year (SLA working "
+        "time); it wins over the chinese-calendar package for the years it lists", _path)
     # Services
     dashboard_host: str = _setting("CITYOPS_DASHBOARD_HOST", "127.0.0.1", "dashboard bind address")
     dashboard_port: int = _setting("CITYOPS_DASHBOARD_PORT", 8050, "dashboard port", _port)

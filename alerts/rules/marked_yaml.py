@@ -76,19 +76,30 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+class _TextDatesLoader(_Loader):
+    pass
+
+
+# Dates stay text: PyYAML turns 2027-02-30 into a ValueError with no line, and the reader
+# that parses the text itself can say which line holds it.
+_TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                 lambda loader, node: loader.construct_scalar(node))
+
+
 # PyYAML scans a run of flow openers ("[[[[...") in time that grows with its depth: 100 KB
 # of them take seconds, and the admin page checks pasted files of up to 1 MB. It would
 # refuse them anyway (nested too deeply), so they are refused before it starts.
 _DEEP_FLOW = re.compile(r"[\[{](?:\s*[\[{]){63}")
 
 
-def load(text: str) -> Any:
+def load(text: str, dates_as_text: bool = False) -> Any:
     """Parse one YAML document; raises yaml.YAMLError on bad input (a MarkedYAMLError, with
-    its line, where PyYAML knows it)."""
+    its line, where PyYAML knows it). `dates_as_text` leaves dates and times as strings."""
     if _DEEP_FLOW.search(text):
         raise yaml.YAMLError("nested too deeply")
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        loader = _TextDatesLoader if dates_as_text else _Loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise yaml.YAMLError("nested too deeply") from None
     except (ValueError, OverflowError, TypeError, AttributeError) as exc:

@@ -1,10 +1,11 @@
 """Working time on a configurable calendar, and the around-the-clock time of emergencies.
 
-Official public holidays and make-up working days (调休) come from the `chinese_calendar`
-package, which the State Council's yearly notice is copied into; a year it does not know
-yet is an error, never a silent guess that every weekday is a working day. A long-running
-service that must keep going (the SLA ticker) may choose `uncovered="weekdays"`: such a year
-then counts Monday to Friday as working days and says so once in the log.
+Official public holidays and make-up working days (调休) come from `OfficialDays`: the
+city's holiday file (CITYOPS_HOLIDAYS_FILE) for the years it has, the `chinese_calendar`
+package for the others. A year neither knows is an error, never a silent guess that every
+weekday is a working day. A long-running service that must keep going (the SLA ticker) may
+choose `uncovered="weekdays"`: such a year then counts Monday to Friday as working days and
+says so once in the log (and the ticker's metrics and the admin page say it too).
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
-from chinese_calendar.constants import holidays as _official_holidays
+from alerts.sla.official_days import PACKAGE_YEARS, OfficialDays
 
 log = logging.getLogger("cityops.alerts.calendar")
 
 # Far enough for any case limit; stops a runaway loop on a calendar with no working time.
 _MAX_DAYS = 3 * 366
 
-OFFICIAL_YEARS: tuple[int, int] = (min(_official_holidays).year, max(_official_holidays).year)
+# The years the chinese-calendar package covers (the holiday file may add more).
+OFFICIAL_YEARS: tuple[int, int] = (PACKAGE_YEARS[0], PACKAGE_YEARS[-1])
+PACKAGE_ONLY = OfficialDays()
 
 # What to do with a year the official calendar does not cover.
 UNCOVERED_CHOICES: tuple[str, ...] = ("fail", "weekdays")
@@ -31,7 +33,7 @@ _warned_years: set[int] = set()
 
 
 class CalendarNotCovered(ValueError):
-    """The official calendar does not know this year yet."""
+    """Neither the holiday file nor the package knows this year yet."""
 
 
 class Clock(Protocol):
@@ -66,7 +68,8 @@ class WorkingCalendar:
 
     `official` follows the national holidays and 调休 days; without it Saturday and
     Sunday are the days off. `days_off` and `working_days` adjust for local decisions.
-    `uncovered` is what an official calendar does with a year the package does not know:
+    `official_days` are the holiday file's years and the package's (the package alone by
+    default). `uncovered` is what an official calendar does with a year neither knows:
     "fail" (CalendarNotCovered) or "weekdays" (Monday–Friday, with a warning once a year).
     """
 
@@ -76,6 +79,7 @@ class WorkingCalendar:
     days_off: frozenset[date] = field(default_factory=frozenset)
     working_days: frozenset[date] = field(default_factory=frozenset)
     uncovered: str = "fail"
+    official_days: OfficialDays = field(default=PACKAGE_ONLY, compare=False)
 
     def __post_init__(self) -> None:
         ZoneInfo(self.timezone)  # an unknown zone fails here, at configuration time
@@ -93,16 +97,16 @@ class WorkingCalendar:
             return False
         if not self.official:
             return day.weekday() < 5
-        low, high = OFFICIAL_YEARS
-        if not low <= day.year <= high:
-            if self.uncovered == "weekdays":
-                _warn_uncovered(day.year)
-                return day.weekday() < 5
-            raise CalendarNotCovered(
-                f"{day.isoformat()}: the official holiday calendar (chinese-calendar) covers "
-                f"{low}–{high} only; upgrade the package once the State Council publishes "
-                f"{day.year}'s holidays")
-        return chinese_calendar.is_workday(day)
+        known = self.official_days.is_workday(day)
+        if known is not None:
+            return known
+        if self.uncovered == "weekdays":
+            _warn_uncovered(day.year, self.official_days)
+            return day.weekday() < 5
+        raise CalendarNotCovered(
+            f"{day.isoformat()}: the official holiday calendar covers "
+            f"{_years(self.official_days)} only; add {day.year} to the holiday file "
+            f"(CITYOPS_HOLIDAYS_FILE) once the State Council publishes its holidays")
 
     def _periods(self, day: date) -> list[tuple[datetime, datetime]]:
         if not self.is_working_day(day):
@@ -142,11 +146,20 @@ class WorkingCalendar:
         raise ValueError(f"no {duration} of working time within {_MAX_DAYS} days of {start}")
 
 
-def _warn_uncovered(year: int) -> None:
+def _years(official: OfficialDays) -> str:
+    years = list(official.sources())
+    if not years:
+        return "no year"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def _warn_uncovered(year: int, official: OfficialDays) -> None:
     # Once per year and process: the ticker asks about every day of every open case.
     if year not in _warned_years:
         _warned_years.add(year)
-        low, high = OFFICIAL_YEARS
         log.warning("official holiday calendar does not cover this year; counting Monday to "
-                    "Friday as working days until chinese-calendar is upgraded",
-                    extra={"year": year, "covered": f"{low}-{high}"})
+                    "Friday as working days until the year is added to the holiday file",
+                    extra={"year": year, "covered": _years(official),
+                           "holiday_file": str(official.path)})

@@ -7,28 +7,41 @@ every change checks again that an admin asks (dashboard/admin/authority.py).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import flask
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard.admin import devices, rules, users, workers
+from dashboard.admin import devices, holidays, rules, users, workers
 from dashboard.admin.device_csv import template
 from dashboard.context import PageContext
-from dashboard.i18n import translate
+from dashboard.i18n import city_zone, translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
 
 PAGE = "admin"
-TABS = ("devices", "rules", "workers", "users")
-# Where layout() finds the rules folder: set from the settings when the page registers.
+TABS = ("devices", "rules", "holidays", "workers", "users")
+# Where layout() finds the rules folder and the holiday file: set from the settings when
+# the page registers.
 RULES_DIR_KEY = "CITYOPS_ADMIN_RULES_DIR"
+HOLIDAYS_FILE_KEY = "CITYOPS_ADMIN_HOLIDAYS_FILE"
+
+
+def _holidays_file() -> Path:
+    return Path(flask.current_app.config[HOLIDAYS_FILE_KEY])
+
+
+def _today() -> date:
+    return datetime.now(city_zone()).date()  # the city's date: whose year runs out
 
 
 def tab_content(tab: str) -> html.Div:
     """Only the open tab is built: each reads the database or the rules folder."""
     if tab == "rules":
         return rules.section(Path(flask.current_app.config[RULES_DIR_KEY]))
+    if tab == "holidays":
+        return holidays.section(_holidays_file(), _today())
     return {"workers": workers.section, "users": users.section}.get(tab, devices.section)()
 
 
@@ -41,6 +54,7 @@ def layout(tab: str = "devices", **_query: str) -> html.Div:
         html.Div(className="admin-head", children=[
             html.H1(translate(lang, "admin.title")),
             html.P(translate(lang, "admin.subtitle"), className="admin-subtitle"),
+            holidays.head_banner(_holidays_file(), _today()),
         ]),
         dcc.Tabs(id="admin-tabs", value=chosen, className="admin-tabs",
                  parent_className="admin-tabs-parent", children=[
@@ -60,6 +74,7 @@ def _template() -> flask.Response:
 
 def register(app: Dash, context: PageContext) -> None:
     app.server.config[RULES_DIR_KEY] = str(context.settings.alerts_rules_dir)
+    app.server.config[HOLIDAYS_FILE_KEY] = str(context.settings.holidays_file)
     app.server.add_url_rule(devices.TEMPLATE_PATH, "admin_devices_template", _template)
 
     @app.callback(Output("admin-tab-body", "children"), Input("admin-tabs", "value"),
@@ -69,5 +84,6 @@ def register(app: Dash, context: PageContext) -> None:
 
     devices.register(app)
     rules.register(app, Path(context.settings.alerts_rules_dir))
+    holidays.register(app)
     workers.register(app)
     users.register(app)

@@ -45,6 +45,7 @@ def test_admin_sees_every_tab_without_console_errors(driver, dashboard_world) ->
     assert console_errors(driver) == []
 
     for tab, ready in (("rules", "#admin-rules-grid .ag-row"),
+                       ("holidays", "#admin-holidays-years td"),
                        ("workers", "#admin-workers-grid .ag-row"),
                        ("users", "#admin-users-grid .ag-row")):
         driver.find_element(By.ID, f"admin-tab-{tab}").click()

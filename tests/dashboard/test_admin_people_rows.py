@@ -88,7 +88,10 @@ def _used_keys() -> set[str]:
     families = {
         "admin.devices.tile.": ["total", "normal", "alarm", "offline", "no_data"],
         "admin.status.": ["normal", "alarm", "offline", "no_data"],
-        "admin.tab.": ["devices", "rules", "workers", "users"],
+        "admin.tab.": ["devices", "rules", "holidays", "workers", "users"],
+        "admin.holidays.": ["ok", "ending", "ended", "source.file", "source.package",
+                            "col.year", "col.source", "col.holidays", "col.workdays",
+                            "col.notice"],
         "admin.tier.": ["grid", "community", "street", "district", "city"],
         "admin.severity.": ["info", "minor", "major", "critical"],
         "admin.rules.kind.": ["threshold", "rate", "absence", "count", "composite", "geofence"],

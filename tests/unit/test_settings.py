@@ -65,3 +65,9 @@ def test_to_env_round_trips() -> None:
     again = Settings.from_env(s.to_env())
     assert again.replace(database_url_given=False, kafka_bootstrap_given=False) == s
     assert set(s.to_env()) == env_names()
+
+
+def test_the_holiday_file_defaults_to_the_shipped_one_and_can_be_moved(tmp_path) -> None:
+    assert Settings().holidays_file.name == "holidays.yaml" and Settings().holidays_file.exists()
+    moved = Settings.from_env({"CITYOPS_HOLIDAYS_FILE": str(tmp_path / "h.yaml")})
+    assert moved.holidays_file == tmp_path / "h.yaml"

@@ -1,4 +1,5 @@
-"""What the SLA ticker tells Prometheus: ticks, their duration, warnings and escalations."""
+"""What the SLA ticker tells Prometheus: ticks, their duration, warnings and escalations,
+and how long its holiday calendar lasts."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ class TickerMetrics:
                               "sent by the ticker's pass", registry=r)
         self.db_errors = Counter("cityops_sla_db_errors_total",
                                  "passes lost to the database being unavailable", registry=r)
+        self.holiday_days_left = Gauge(
+            "cityops_holiday_calendar_days_left",
+            "days until the last day the official holiday calendar covers (holiday file or "
+            "chinese-calendar); alert below 60; negative: counting Monday to Friday",
+            registry=r)
 
     def record(self, report: TickReport, seconds: float) -> None:
         self.ticks.inc()

@@ -1,6 +1,8 @@
 """`cityops escalate`: the SLA ticker every N seconds, with /healthz, /metrics and a clean stop.
 
-Each pass also sends the dispatches that were committed while the broker was away
+Each pass also watches the holiday calendar (days left on /metrics, one warning in the log
+when the covered years run out; the holiday file is read again when it changes) and sends
+the dispatches that were committed while the broker was away
 (`publish_pending`): a dispatch is told to its worker at least once, never lost.
 
 A pass that fails because the database is away is logged and retried at the next interval
@@ -18,6 +20,8 @@ from datetime import UTC, datetime
 import psycopg2
 
 from alerts.dispatch.publish import publish_pending
+from alerts.sla.escalation.calendar_watch import CalendarWatch
+from alerts.sla.escalation.holiday_source import HolidaySource
 from alerts.sla.escalation.metrics import TickerMetrics
 from alerts.sla.escalation.ticker import default_policy, tick
 from cityops.service import OpsEndpoint, StopSignal, check_port_free
@@ -35,10 +39,18 @@ class Ticker:
         self.settings = settings
         self.every_s = every_s
         self.metrics = TickerMetrics()
-        self.policy = default_policy(settings.time_zone)
+        self.holidays = HolidaySource(settings.holidays_file)
+        self.policy = default_policy(settings.time_zone, self.holidays.official)
+        self.watch = CalendarWatch(self.holidays.official, self.metrics.holiday_days_left)
         self.producer = kafka_client.producer(settings, client_id="cityops-escalate")
         self.conn = None
         self.last_pass = time.monotonic()
+
+    def _check_calendar(self) -> None:
+        if self.holidays.refresh():
+            self.policy = default_policy(self.settings.time_zone, self.holidays.official)
+            self.watch.official = self.holidays.official
+        self.watch.check(datetime.now(self.settings.zone).date())
 
     def health(self) -> dict:
         # Healthy while passes keep completing; three missed intervals is a stall.
@@ -47,6 +59,7 @@ class Ticker:
 
     def one_pass(self) -> None:
         started = time.monotonic()
+        self._check_calendar()
         try:
             if self.conn is None or self.conn.closed:
                 self.conn = db.connect(self.settings.database_url,

@@ -24,17 +24,21 @@ from alerts.sla.escalation.case_rows import LockedCase
 from alerts.sla.escalation.decision import Decision, decide
 from alerts.sla.escalation.events import escalate_event, warn_event
 from alerts.sla.escalation.notify import Notice, prepare, send
+from alerts.sla.official_days import OfficialDays
 
 log = logging.getLogger("cityops.alerts.escalation")
 
 ACTOR = "system:sla"
 
 
-def default_policy(zone: str) -> SlaPolicy:
-    """The ticker's policy on the city's clock (`zone`, settings.time_zone): years the
-    holiday package does not know count Monday to Friday (logged once) so that the ticker
-    keeps running on 1 January."""
-    return SlaPolicy(calendar=WorkingCalendar(zone, uncovered="weekdays"))
+def default_policy(zone: str, official: OfficialDays | None = None) -> SlaPolicy:
+    """The ticker's policy on the city's clock (`zone`, settings.time_zone) and official
+    days (the holiday file and the package; the package alone when not given): years
+    neither knows count Monday to Friday (logged once) so that the ticker keeps running on
+    1 January."""
+    calendar = WorkingCalendar(zone, uncovered="weekdays",
+                               official_days=official or OfficialDays())
+    return SlaPolicy(calendar=calendar)
 
 
 @dataclass
