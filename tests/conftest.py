@@ -7,6 +7,7 @@ them at the end, so runs never see each other's data.
 
 from __future__ import annotations
 
+import collections
 import random
 import socket
 import uuid
@@ -105,6 +106,9 @@ class Databases:
         conn.close()
 
 
+_LABELS_USED: collections.Counter = collections.Counter()
+
+
 @pytest.fixture(scope="session")
 def databases(base_settings: Settings) -> Iterator[Databases]:
     made = Databases(base_settings)
@@ -150,6 +154,11 @@ def isolated(base_settings: Settings, databases: Databases):
     made: list[Settings] = []
 
     def make(label: str) -> Settings:
+        # Two tests that pick the same label must still get topics of their own: one's
+        # teardown deleted the other's topics under it (a flake seen in a full run).
+        _LABELS_USED[label] += 1
+        if _LABELS_USED[label] > 1:
+            label = f"{label}{_LABELS_USED[label]}"
         run, admin = _world(base_settings, databases, label, f"test.{RUN_ID}.{label}.",
                             f"{RUN_ID}-{label}")
         admins.append(admin)
