@@ -113,7 +113,9 @@ class Settings:
     kafka_client: str = _setting(
         "CITYOPS_KAFKA_CLIENT", "kafka-python",
         "consumer client of ingest: kafka-python, or librdkafka (confluent-kafka) for "
-        "several times the messages per second", _choice("kafka-python", "librdkafka"))
+        "several times the messages per second (the alerts engine always reads with "
+        "kafka-python: it seeks to the offsets saved with its state)",
+        _choice("kafka-python", "librdkafka"))
     ingest_group: str = _setting("CITYOPS_INGEST_GROUP", "ingest", "ingest consumer group")
     alerts_group: str = _setting("CITYOPS_ALERTS_GROUP", "alerts", "alerts consumer group")
     ingest_processes: int = _setting(

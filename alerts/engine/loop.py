@@ -96,7 +96,7 @@ class AlertEngine:
     def resume_at_saved_offsets(self, assigned) -> None:
         for tp in assigned:
             offset = self.offsets.get(f"{tp.topic}:{tp.partition}")
-            if offset is not None and hasattr(self.consumer, "seek"):
+            if offset is not None:
                 self.consumer.seek(tp, offset)
 
     def step(self) -> None:

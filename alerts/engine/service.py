@@ -36,10 +36,23 @@ def build(settings: Settings, rules_dir: Path, metrics: EngineMetrics) -> AlertE
     conn.close()
     window = TimeWindow(timedelta(days=settings.readings_retention_days))
     decoder = Decoder(DevicePlaces(connect), IncidentSteps(window, placer), window, utc_now)
-    consumer = kafka_client.consumer(settings, settings.alerts_group, [])
+    consumer = kafka_client.consumer(engine_client(settings), settings.alerts_group, [])
     topics = {s: settings.topic(s) for s in ("readings", "incidents")}
     return AlertEngine(consumer, connect, rules, decoder, settings.alerts_group, topics,
                        metrics)
+
+
+def engine_client(settings: Settings) -> Settings:
+    """The engine reads with kafka-python whatever CITYOPS_KAFKA_CLIENT says.
+
+    Its guarantees rest on seeking to the offsets saved with its state and on asking the
+    broker for end offsets (alerts/engine/watermark.py); librdkafka's consumer here does
+    neither, and the engine's few thousand messages a second do not need its speed.
+    """
+    if settings.kafka_client != "kafka-python":
+        log.info("the alerts engine reads with kafka-python (CITYOPS_KAFKA_CLIENT is ingest's)",
+                 extra={"setting": settings.kafka_client})
+    return settings.replace(kafka_client="kafka-python")
 
 
 def run(settings: Settings, rules_dir: Path = DEFAULT_FOLDER,

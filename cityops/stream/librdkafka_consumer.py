@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import confluent_kafka
 from kafka import TopicPartition
+from kafka.errors import KafkaError
 
 
 class Record(NamedTuple):
@@ -21,6 +22,7 @@ class Record(NamedTuple):
     key: bytes | None
     value: bytes | None
     headers: list
+    timestamp: int  # ms; -1 when the message has none, as kafka-python gives it
 
 
 class LibrdkafkaConsumer:
@@ -56,18 +58,25 @@ class LibrdkafkaConsumer:
             if message.error() is not None:
                 if message.error().retriable() or not message.error().fatal():
                     continue  # librdkafka retries transient errors itself
-                raise confluent_kafka.KafkaException(message.error())
+                raise KafkaError(f"librdkafka: {message.error()}")
             tp = TopicPartition(message.topic(), message.partition())
             batch.setdefault(tp, []).append(Record(
                 message.topic(), message.partition(), message.offset(), message.key(),
-                message.value(), message.headers() or []))
+                message.value(), message.headers() or [], message.timestamp()[1]))
         return batch
 
-    def commit(self, offsets: dict) -> None:
-        self.client.commit(offsets=_offsets(offsets), asynchronous=False)
+    def commit(self, offsets: dict, timeout_ms: int | None = None) -> None:
+        # timeout_ms: kafka-python's signature; librdkafka bounds the request itself.
+        try:
+            self.client.commit(offsets=_offsets(offsets), asynchronous=False)
+        except confluent_kafka.KafkaException as exc:
+            raise _ours_error(exc) from exc
 
     def commit_async(self, offsets: dict) -> None:
-        self.client.commit(offsets=_offsets(offsets), asynchronous=True)
+        try:
+            self.client.commit(offsets=_offsets(offsets), asynchronous=True)
+        except confluent_kafka.KafkaException as exc:
+            raise _ours_error(exc) from exc
 
     def assignment(self) -> set[TopicPartition]:
         return {_ours(p) for p in self.client.assignment()}
@@ -92,6 +101,12 @@ class LibrdkafkaConsumer:
 
     def close(self, autocommit: bool = False) -> None:
         self.client.close()  # auto-commit is off, so closing commits nothing
+
+
+def _ours_error(exc: confluent_kafka.KafkaException) -> KafkaError:
+    """kafka-python's error for librdkafka's: the stream loops catch KafkaError (a commit
+    refused in a rebalance, a broker away), and librdkafka's own got past them."""
+    return KafkaError(f"librdkafka: {exc.args[0] if exc.args else exc}")
 
 
 def _offsets(offsets: dict) -> list[confluent_kafka.TopicPartition]:
