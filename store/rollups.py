@@ -56,9 +56,21 @@ def refresh(conn: psycopg2.extensions.connection, features: Features,
     a measurement). The plain path always refreshes up to now.
     """
     if features.timescale:
-        _refresh_timescale(conn, until)
+        if _owns_rollups(conn):
+            _refresh_timescale(conn, until)
+        # else: a service's role, which TimescaleDB does not let refresh a continuous
+        # aggregate; the owner's job cityops_refresh_stale_rollups (m0012_roles) does it.
     else:
         _refresh_plain(conn)
+
+
+def _owns_rollups(conn: psycopg2.extensions.connection) -> bool:
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+                    "WHERE oid = 'readings_1m'::regclass")
+        owns = cur.fetchone()[0]
+    conn.commit()
+    return owns
 
 
 def _refresh_plain(conn: psycopg2.extensions.connection) -> None:

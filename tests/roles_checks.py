@@ -8,6 +8,7 @@ the `roles` family (tests/reliability/test_roles.py).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -37,7 +38,7 @@ ATTACKS = {
 }
 
 SEED = """
-INSERT INTO alerts (fingerprint, kind, title) VALUES ('roles-check', 'manual', 'roles check')
+INSERT INTO alerts (fingerprint, kind, title) VALUES (%s, 'manual', 'roles check')
 RETURNING id
 """
 
@@ -45,12 +46,12 @@ RETURNING id
 def _seed_audit_rows(conn) -> None:
     """One case with one event and one admin event, written as the services write them."""
     with conn, conn.cursor() as cur:
-        cur.execute(SEED)
+        cur.execute(SEED, (uuid.uuid4().hex,))
         alert_id = cur.fetchone()[0]
         cur.execute("INSERT INTO alert_events (alert_id, actor, action, to_state) "
                     "VALUES (%s, 'roles-check', 'open', 'new')", (alert_id,))
-        cur.execute("INSERT INTO admin_events (actor, action, object_kind, object_id, after) "
-                    "VALUES ('roles-check', 'user.add', 'user', 'nobody', '{}')")
+        cur.execute("INSERT INTO admin_events (actor, via, action, object_kind, object_id, after) "
+                    "VALUES ('roles-check', 'cli', 'user.add', 'user', 'nobody', '{}')")
 
 
 def attacks_refused(url: str) -> list[str]:
