@@ -7,7 +7,10 @@ rollups up to date from there:
 - TimescaleDB: the continuous aggregates' own policies refresh a recent window (and
   real-time aggregation covers the newest buckets); rows stored older than that window
   (a backfill, a seeded history, a device back after a day offline) would never reach
-  them, so `refresh()` asks TimescaleDB to refresh the stale range below the window.
+  them, so `refresh()` asks TimescaleDB to refresh the stale range below the window —
+  when the caller owns the continuous aggregates (TimescaleDB lets no one else refresh
+  them). The services' role does not (store/roles.py): for it the owner's job
+  cityops_refresh_stale_rollups (m0012_roles) does the same from `dirty_from`.
 """
 
 from __future__ import annotations
