@@ -59,7 +59,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from store import db, features, retention
     from store.migrate import migrate
     # The owner's URL: the one command that changes the schema (store/roles.py).
-    conn = db.connect(settings.owner_url)
+    conn = db.connect(settings.owner_url, setting="CITYOPS_OWNER_DATABASE_URL")
     try:
         applied = migrate(conn, settings.timescale)
         found = features.current(conn)

@@ -26,7 +26,7 @@ def _prepare_store(settings: Settings) -> None:
 
     The schema as its owner; the city and its people as the services' role, like any
     other writer of data (docs/operations.md, "Database roles")."""
-    conn = db.connect(settings.owner_url)
+    conn = db.connect(settings.owner_url, setting="CITYOPS_OWNER_DATABASE_URL")
     try:
         migrate(conn, settings.timescale)
         retention.apply_policies(conn, features.current(conn), settings.readings_retention_days,
