@@ -155,12 +155,14 @@ def scratch(base: Settings, run: str, devices_n: int, seed: int):
     from store import device_file
     from store.migrate import migrate
     name = f"cityops_bench_alerts_{run}"
-    admin = db.connect(base.database_url, autocommit=True)
+    admin = db.connect(base.owner_url, autocommit=True)
     with admin.cursor() as cur:
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
-    url = f"{base.database_url.rsplit('/', 1)[0]}/{name}"
-    settings = base.replace(database_url=url, database_url_given=True,
+    # Set up as the owner (the notify trigger is DDL); the engine runs as the services' role.
+    url = f"{base.owner_url.rsplit('/', 1)[0]}/{name}"
+    settings = base.replace(database_url=f"{base.database_url.rsplit('/', 1)[0]}/{name}",
+                            owner_database_url=url, database_url_given=True,
                             kafka_bootstrap_given=True, topic_prefix=f"bench.alerts.{run}.",
                             alerts_group=f"bench-alerts-{run}")
     conn = db.connect(url)
@@ -191,7 +193,7 @@ def drop(base: Settings, settings: Settings) -> None:
     admin = kafka_client.admin_client(settings)
     delete_topics(admin, list(settings.topics.values()))
     admin.close()
-    conn = db.connect(base.database_url, autocommit=True)
+    conn = db.connect(base.owner_url, autocommit=True)
     with conn.cursor() as cur:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(settings.database_url.rsplit("/", 1)[1])))

@@ -67,12 +67,14 @@ def free_port() -> int:
 def scratch(base: Settings, run: str) -> Settings:
     from store.migrate import migrate
     name = f"cityops_bench_dashboard_{run}"
-    admin = db.connect(base.database_url, autocommit=True)
+    admin = db.connect(base.owner_url, autocommit=True)
     with admin.cursor() as cur:
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
-    url = f"{base.database_url.rsplit('/', 1)[0]}/{name}"
-    settings = base.replace(database_url=url, database_url_given=True,
+    # Migrated by the owner; filled and served as the services' role.
+    url = f"{base.owner_url.rsplit('/', 1)[0]}/{name}"
+    settings = base.replace(database_url=f"{base.database_url.rsplit('/', 1)[0]}/{name}",
+                            owner_database_url=url, database_url_given=True,
                             kafka_bootstrap_given=True, dashboard_port=free_port())
     conn = db.connect(url)
     migrate(conn, settings.timescale)
@@ -273,7 +275,7 @@ def quantile(values: list[float], q: float) -> float:
 
 
 def drop(base: Settings, settings: Settings) -> None:
-    conn = db.connect(base.database_url, autocommit=True)
+    conn = db.connect(base.owner_url, autocommit=True)
     with conn.cursor() as cur:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(settings.database_url.rsplit("/", 1)[1])))

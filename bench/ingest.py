@@ -56,13 +56,14 @@ OTHER_CLIENT = "librdkafka" if DEPLOYED_CLIENT == "kafka-python" else "kafka-pyt
 
 
 def scratch_database(settings: Settings, name: str) -> str:
-    admin = db.connect(settings.database_url, autocommit=True)
+    """A new database; its URL as the owner (set-up, TRUNCATE between rounds)."""
+    admin = db.connect(settings.owner_url, autocommit=True)
     with admin.cursor() as cur:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))
         cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
-    base = settings.database_url.rsplit("/", 1)[0]
+    base = settings.owner_url.rsplit("/", 1)[0]
     return f"{base}/{name}"
 
 
@@ -254,7 +255,10 @@ def main() -> None:
         old.unlink()
     run = uuid.uuid4().hex[:6]
     url = scratch_database(base, f"cityops_bench_{run}")
-    settings = base.replace(database_url=url, database_url_given=True,
+    # Ingest runs as the services' role, as deployed.
+    service_url = f"{base.database_url.rsplit('/', 1)[0]}/cityops_bench_{run}"
+    settings = base.replace(database_url=service_url, owner_database_url=url,
+                            database_url_given=True,
                             kafka_bootstrap_given=True, topic_prefix=f"bench.{run}.",
                             ingest_group=f"bench-{run}", ingest_metrics_port=19_301)
     conn = db.connect(url)
@@ -277,7 +281,7 @@ def main() -> None:
     naive_rate = naive(settings, url, 1000 if args.quick else 3000)
     delete_topics(admin, list(settings.topics.values()))
     admin.close()
-    admin_conn = db.connect(base.database_url, autocommit=True)
+    admin_conn = db.connect(base.owner_url, autocommit=True)
     with admin_conn.cursor() as cur:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(f"cityops_bench_{run}")))

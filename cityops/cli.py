@@ -58,7 +58,8 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from store import db, features, retention
     from store.migrate import migrate
-    conn = db.connect(settings.database_url)
+    # The owner's URL: the one command that changes the schema (store/roles.py).
+    conn = db.connect(settings.owner_url, setting="CITYOPS_OWNER_DATABASE_URL")
     try:
         applied = migrate(conn, settings.timescale)
         found = features.current(conn)

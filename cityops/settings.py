@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The schema owner's role when CITYOPS_OWNER_DATABASE_URL does not name one.
+OWNER_ROLE = "cityops_owner"
 
 
 class ConfigError(Exception):
@@ -76,8 +78,14 @@ class Settings:
     # Store
     database_url: str = _setting(
         "DATABASE_URL", "postgresql://cityops@127.0.0.1:55432/cityops",
-        "PostgreSQL URL; when unset, bin/cityops runs a local cluster at this address",
+        "PostgreSQL URL the services connect with: a least-privilege role (no DDL; the audit "
+        "tables insert-only); when unset, bin/cityops runs a local cluster at this address",
         secret=True)
+    owner_database_url: str = _setting(
+        "CITYOPS_OWNER_DATABASE_URL", "",
+        "PostgreSQL URL of the role that owns the schema, for `cityops migrate`, backups and "
+        "restores only; empty: DATABASE_URL's server and database as the role "
+        "cityops_owner (no password: the local cluster's loopback trust)", secret=True)
     timescale: str = _setting(
         "CITYOPS_TIMESCALE", "auto",
         "auto: use TimescaleDB when the extension is available; off: plain PostgreSQL; "
@@ -214,6 +222,22 @@ class Settings:
         values["database_url_given"] = "DATABASE_URL" in environ
         values["kafka_bootstrap_given"] = "CITYOPS_KAFKA_BOOTSTRAP" in environ
         return cls(**values)
+
+    @property
+    def owner_url(self) -> str:
+        """The schema owner's URL (CITYOPS_OWNER_DATABASE_URL, or derived from DATABASE_URL).
+
+        Only migrations, backups and restores use it; every service runs as DATABASE_URL's
+        role, which cannot change the schema or erase the audit trail (docs/operations.md,
+        "Database roles").
+        """
+        if self.owner_database_url:
+            return self.owner_database_url
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit(parts._replace(netloc=f"{OWNER_ROLE}@{host}"))
 
     @property
     def zone(self) -> ZoneInfo:

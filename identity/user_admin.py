@@ -13,6 +13,8 @@ from datetime import datetime
 
 from identity.scope import Scope
 from identity.users import User
+from store import admin_audit
+from store.admin_audit import AdminActor
 
 # Codes nest, so "inside" is a prefix test; left() rather than LIKE (no patterns).
 INSIDE = "(%(city)s OR left(u.area_code, length(%(scope_code)s)) = %(scope_code)s)"
@@ -28,6 +30,8 @@ SET_ACTIVE = f"""
 UPDATE users u SET active = %(active)s WHERE u.id = %(user_id)s AND {INSIDE}
 RETURNING u.username
 """  # noqa: S608 - a constant
+
+USERNAME = "SELECT username FROM users WHERE id = %s"
 
 REVOKE_ALL = "UPDATE api_tokens SET revoked_at = now() WHERE user_id = %s AND revoked_at IS NULL"
 
@@ -64,9 +68,14 @@ def accounts(conn, scope: Scope) -> list[Account]:
     return [Account(*row) for row in rows]
 
 
-def set_active(conn, user_id: int, active: bool, scope: Scope) -> Switched | None:
-    """Turn an account on or off; off revokes its tokens. None: no such account in scope."""
+def set_active(conn, user_id: int, active: bool, scope: Scope,
+               actor: AdminActor | None = None) -> Switched | None:
+    """Turn an account on or off; off revokes its tokens. None: no such account in scope.
+    The change is recorded for `actor` in the same transaction."""
     with conn, conn.cursor() as cur:
+        cur.execute(USERNAME, (user_id,))
+        found = cur.fetchone()
+        before = admin_audit.snapshot(cur, "user", [found[0]]) if found else {}
         cur.execute(SET_ACTIVE, {**_scope_params(scope), "active": active, "user_id": user_id})
         row = cur.fetchone()
         if row is None:
@@ -75,4 +84,8 @@ def set_active(conn, user_id: int, active: bool, scope: Scope) -> Switched | Non
         if not active:
             cur.execute(REVOKE_ALL, (user_id,))
             revoked = cur.rowcount
+        if actor is not None:
+            admin_audit.record_changes(cur, actor, "user.activate" if active else
+                                       "user.deactivate", "user", before,
+                                       admin_audit.snapshot(cur, "user", [row[0]]))
     return Switched(row[0], active, revoked)

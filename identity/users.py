@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from identity.passwords import hash_password
 from identity.scope import area_level
+from store import admin_audit
+from store.admin_audit import AdminActor
 
 # The people who log in; `system` (the alerts engine) is not a user.
 USER_ROLES: tuple[str, ...] = ("operator", "manager", "leader", "worker", "admin")
@@ -52,7 +54,8 @@ def known_level(cur, area_code: str) -> str | None:
 
 
 def add_user(conn, username: str, password: str, role: str, area_code: str,
-             display_name: str | None = None) -> int:
+             display_name: str | None = None, *, actor: AdminActor | None = None) -> int:
+    """Add an account; `actor` (an admin's change, not a seed) is recorded with it."""
     if role not in USER_ROLES:
         raise UserError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
     if not username.strip():
@@ -66,7 +69,11 @@ def add_user(conn, username: str, password: str, role: str, area_code: str,
             raise UserError(f"user {username!r} already exists")
         cur.execute(INSERT_USER, (username, hash_password(password), role, area_code,
                                   display_name))
-        return cur.fetchone()[0]
+        user_id = cur.fetchone()[0]
+        if actor is not None:
+            after = admin_audit.snapshot(cur, "user", [username])
+            admin_audit.record_changes(cur, actor, "user.add", "user", {}, after)
+        return user_id
 
 
 def list_users(conn) -> list[User]:

@@ -22,12 +22,19 @@ from store.migrate import migrate
 
 
 def _prepare_store(settings: Settings) -> None:
-    """Schema, and the demo city (Shanghai) the first time: sim places devices on its grid."""
-    conn = db.connect(settings.database_url)
+    """Schema, and the demo city (Shanghai) the first time: sim places devices on its grid.
+
+    The schema as its owner; the city and its people as the services' role, like any
+    other writer of data (docs/operations.md, "Database roles")."""
+    conn = db.connect(settings.owner_url, setting="CITYOPS_OWNER_DATABASE_URL")
     try:
         migrate(conn, settings.timescale)
         retention.apply_policies(conn, features.current(conn), settings.readings_retention_days,
                                  settings.compress_after_days)
+    finally:
+        conn.close()
+    conn = db.connect(settings.database_url)
+    try:
         if geo_store.read_areas(conn, ["district"]).empty:
             print("cityops demo: building the demo city (Shanghai) once, about 30 s", flush=True)
             geo_store.write_areas(conn, build_demo(seed=1))

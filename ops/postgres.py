@@ -11,11 +11,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg2
+import psycopg2.extensions
 from psycopg2 import sql
 
-from cityops.settings import ConfigError, Settings
+from cityops.settings import OWNER_ROLE, ConfigError, Settings
 from ops.kafka import port_open
 from ops.system import StackError, ensure_packages
+from store.roles import SERVICE_GROUP
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ class LocalPostgres:
     def __init__(self, settings: Settings) -> None:
         url = urlsplit(settings.database_url)
         self.role = url.username or "cityops"
+        self.owner = urlsplit(settings.owner_url).username or OWNER_ROLE
+        if self.owner == self.role:
+            raise ConfigError("CITYOPS_OWNER_DATABASE_URL", "the schema owner must be another "
+                              f"role than the services' ({self.role}, from DATABASE_URL)")
         self.database = (url.path or "/cityops").lstrip("/") or "cityops"
         if url.hostname not in ("127.0.0.1", "localhost"):
             raise ConfigError("DATABASE_URL", "a local cluster runs on 127.0.0.1; "
@@ -128,20 +134,55 @@ class LocalPostgres:
         return True
 
     def _create_role_and_database(self) -> None:
-        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                dbname="postgres", connect_timeout=5)
-        conn.autocommit = True
+        """The owner, the services' login and group, and the database; idempotent.
+
+        The owner is a superuser here, as before: migrations create extensions (PostGIS is
+        not a trusted one) and tests create databases. The services' login is not, and
+        only its group's grants (store/roles.py) let it work. A cluster made before the
+        roles were separate has the services' login as superuser and owner of everything:
+        that is undone here, once.
+        """
+        conn = self._connect("postgres")
         with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (self.role,))
-            if cur.fetchone() is None:
-                # Superuser locally: migrations create extensions and tests create databases.
-                cur.execute(sql.SQL("CREATE ROLE {} LOGIN SUPERUSER").format(
-                    sql.Identifier(self.role)))
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,))
-            if cur.fetchone() is None:
+            self._ensure_role(cur, self.owner, "LOGIN SUPERUSER")
+            self._ensure_role(cur, SERVICE_GROUP, "NOLOGIN")
+            self._ensure_role(cur, self.role, "LOGIN")
+            cur.execute(sql.SQL("ALTER ROLE {} NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                                "NOBYPASSRLS").format(sql.Identifier(self.role)))
+            cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(SERVICE_GROUP),
+                                                          sql.Identifier(self.role)))
+            cur.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
+                        (self.database,))
+            row = cur.fetchone()
+            if row is None:
                 cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                    sql.Identifier(self.database), sql.Identifier(self.role)))
+                    sql.Identifier(self.database), sql.Identifier(self.owner)))
         conn.close()
+        if row is not None and row[0] == self.role:
+            self._hand_over_to_owner()
+
+    def _connect(self, database: str) -> psycopg2.extensions.connection:
+        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
+                                dbname=database, connect_timeout=5)
+        conn.autocommit = True
+        return conn
+
+    @staticmethod
+    def _ensure_role(cur, name: str, options: str) -> None:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(name)))
+
+    def _hand_over_to_owner(self) -> None:
+        """A database of the old shape: what the services' login owns goes to the owner
+        (the next `cityops migrate` grants the services their rights back)."""
+        conn = self._connect(self.database)
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("REASSIGN OWNED BY {} TO {}").format(
+                sql.Identifier(self.role), sql.Identifier(self.owner)))
+        conn.close()
+        log.info("database handed over to the owner role",
+                 extra={"database": self.database, "owner": self.owner})
 
     def stop(self) -> bool:
         if not self.running():

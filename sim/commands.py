@@ -113,6 +113,7 @@ def _import(args: argparse.Namespace, settings) -> int:
     from sim.run import NoCity, load_areas
     from store import db
     from store import device_file as registry
+    from store.admin_audit import cli_actor
     try:
         rows = registry.read(args.file)
         placed = registry.place_by_coordinates(rows, Assigner.from_areas(load_areas(settings)))
@@ -121,7 +122,7 @@ def _import(args: argparse.Namespace, settings) -> int:
         return 2
     conn = db.connect(settings.database_url, application_name="cityops-devices")
     try:
-        registry.upsert(conn, placed)
+        registry.upsert(conn, placed, cli_actor())
     finally:
         conn.close()
     outside = sum(1 for r in placed if not r["placed"])

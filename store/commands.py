@@ -11,8 +11,8 @@ from cityops.settings import Settings, mask_url
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("backup", help="dump the database (DATABASE_URL) to FILE in "
-                                             "pg_dump's custom format")
+    p = subparsers.add_parser("backup", help="dump the database to FILE in pg_dump's custom "
+                                             "format, as its owner (CITYOPS_OWNER_DATABASE_URL)")
     p.add_argument("--out", type=Path, required=True, metavar="FILE",
                    help="where the backup goes; replaced only when the dump succeeded")
     p.set_defaults(func=_backup)
@@ -28,8 +28,10 @@ def register(subparsers) -> None:
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from ops.backup import backup
-    report = backup(settings.database_url, args.out)
-    print(f"backup of {mask_url(settings.database_url)} written to {report.path}: "
+    # The owner reads everything, TimescaleDB's catalogue included; the services' role
+    # reads only what it was granted.
+    report = backup(settings.owner_url, args.out)
+    print(f"backup of {mask_url(settings.owner_url)} written to {report.path}: "
           f"{report.size_bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
     return 0
 

@@ -8,17 +8,18 @@ import psycopg2.extensions
 from cityops.settings import ConfigError, mask_url
 
 
-def connect(database_url: str, *, autocommit: bool = False,
-            application_name: str = "cityops") -> psycopg2.extensions.connection:
+def connect(database_url: str, *, autocommit: bool = False, application_name: str = "cityops",
+            setting: str = "DATABASE_URL") -> psycopg2.extensions.connection:
+    """A connection; errors name `setting`, the variable the URL came from."""
     try:
         conn = psycopg2.connect(database_url, connect_timeout=5,
                                 application_name=application_name)
     except psycopg2.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
-        raise ConfigError("DATABASE_URL",
+        raise ConfigError(setting,
                           f"cannot connect to {mask_url(database_url)}: {reason}") from None
     except psycopg2.ProgrammingError as exc:
-        raise ConfigError("DATABASE_URL", f"not a usable PostgreSQL URL: {exc}") from None
+        raise ConfigError(setting, f"not a usable PostgreSQL URL: {exc}") from None
     conn.autocommit = autocommit
     return conn
 

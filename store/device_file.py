@@ -15,6 +15,7 @@ from pathlib import Path
 from psycopg2.extras import Json
 
 from store import devices as store_devices
+from store.admin_audit import AdminActor
 
 FIELDS = ("device_id", "kind", "name", "lon", "lat", "grid_code", "community_code",
           "street_code", "district_code", "meta")
@@ -69,6 +70,7 @@ def place_by_coordinates(registry: list[dict], assigner) -> list[dict]:
     return placed
 
 
-def upsert(conn, registry: list[dict]) -> int:
+def upsert(conn, registry: list[dict], actor: AdminActor | None = None) -> int:
+    """Register the file's devices; an admin's import names its `actor` for the audit."""
     return store_devices.upsert(conn, [{**r, "meta": Json(r.get("meta") or {})}
-                                       for r in registry])
+                                       for r in registry], actor)

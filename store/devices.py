@@ -7,6 +7,9 @@ from collections.abc import Iterable
 import psycopg2.extensions
 from psycopg2.extras import execute_values
 
+from store import admin_audit
+from store.admin_audit import AdminActor
+
 
 def known_ids(conn: psycopg2.extensions.connection, ids: Iterable[str] | None = None) -> set[str]:
     """All registered device ids, or those of `ids` that are registered."""
@@ -41,17 +44,26 @@ def register_unplaced(conn: psycopg2.extensions.connection, ids: Iterable[str]) 
     conn.commit()
 
 
-def upsert(conn: psycopg2.extensions.connection, devices: list[dict]) -> int:
-    """Register or update devices (device_id, kind, name, lon, lat, codes..., meta)."""
+def upsert(conn: psycopg2.extensions.connection, devices: list[dict],
+           actor: AdminActor | None = None) -> int:
+    """Register or update devices (device_id, kind, name, lon, lat, codes..., meta).
+
+    With an `actor` (an admin's import, not the simulator's own registry) each device
+    added or changed is recorded in the admin audit, in the same transaction."""
     columns = ("device_id", "kind", "name", "lon", "lat", "grid_code", "community_code",
                "street_code", "district_code", "placed", "meta")
     rows = [tuple(d.get(c) for c in columns) for d in devices]
+    ids = [d["device_id"] for d in devices]
     with conn.cursor() as cur:
+        before = admin_audit.snapshot(cur, "device", ids) if actor else {}
         execute_values(cur, f"""INSERT INTO devices ({", ".join(columns)}) VALUES %s
             ON CONFLICT (device_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
                 lon = EXCLUDED.lon, lat = EXCLUDED.lat, grid_code = EXCLUDED.grid_code,
                 community_code = EXCLUDED.community_code, street_code = EXCLUDED.street_code,
                 district_code = EXCLUDED.district_code, placed = EXCLUDED.placed,
                 meta = EXCLUDED.meta""", rows, page_size=1000)  # noqa: S608 - fixed columns
+        if actor is not None:
+            admin_audit.record_changes(cur, actor, "device.import", "device", before,
+                                       admin_audit.snapshot(cur, "device", ids))
     conn.commit()
     return len(rows)

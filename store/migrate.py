@@ -13,7 +13,7 @@ import psycopg2.extensions
 
 import store.migrations
 from store import features as store_features
-from store import partitions
+from store import partitions, roles
 from store.features import Features
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,11 @@ def _features_for(cur, conn, timescale_mode: str) -> Features:
 
 def migrate(conn: psycopg2.extensions.connection, timescale_mode: str = "auto",
             *, today: date | None = None) -> list[str]:
-    """Bring the schema up to date; returns the names of the migrations applied now."""
+    """Bring the schema up to date; returns the names of the migrations applied now.
+
+    `conn` is the owner's (CITYOPS_OWNER_DATABASE_URL): migrations create and alter what
+    the services' role may not, and grant that role its rights (store/roles.py).
+    """
     conn.autocommit = False
     applied = []
     with conn.cursor() as cur:
@@ -95,6 +99,9 @@ def migrate(conn: psycopg2.extensions.connection, timescale_mode: str = "auto",
                 conn.commit()
                 applied.append(f"{migration.version:04d}_{migration.name}")
                 log.info("migration applied", extra={"migration": applied[-1]})
+            # Every time, not once: a new table of a later migration gets its grants too.
+            roles.grant_service(cur)
+            conn.commit()
             if not features.timescale:
                 today = today or date.today()
                 partitions.ensure_days(conn, today - timedelta(days=1),

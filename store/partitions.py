@@ -1,4 +1,9 @@
-"""Daily range partitions of `readings` on plain PostgreSQL (TimescaleDB makes chunks itself)."""
+"""Daily range partitions of `readings` on plain PostgreSQL (TimescaleDB makes chunks itself).
+
+Making and dropping a partition is DDL, which the services' role may not run: both go
+through the owner's SECURITY DEFINER functions of store/migrations/m0012_roles.py, which
+do exactly this for one day and nothing else (store/roles.py says why).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import re
 from datetime import date, datetime, timedelta
 
 import psycopg2.extensions
-from psycopg2 import sql
 
 DAYS_AHEAD = 7
 _NAME = re.compile(r"readings_p(\d{8})")
@@ -34,12 +38,7 @@ def ensure_days(conn: psycopg2.extensions.connection, first: date, last: date,
         day = first
         while day <= last:
             if day not in days:
-                cur.execute(
-                    sql.SQL("CREATE TABLE IF NOT EXISTS {} PARTITION OF readings "
-                            "FOR VALUES FROM (%s) TO (%s)").format(
-                        sql.Identifier(partition_name(day))),
-                    (f"{day.isoformat()} 00:00:00+00", f"{(day + timedelta(days=1)).isoformat()} "
-                     "00:00:00+00"))
+                cur.execute("SELECT cityops_add_readings_day(%s)", (day,))
                 days.add(day)
             day += timedelta(days=1)
     return days
@@ -51,6 +50,7 @@ def drop_before(conn: psycopg2.extensions.connection, cutoff: date) -> list[str]
     with conn.cursor() as cur:
         for day in sorted(existing_days(conn)):
             if day < cutoff:
-                cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(partition_name(day))))
-                dropped.append(partition_name(day))
+                cur.execute("SELECT cityops_drop_readings_day(%s)", (day,))
+                if cur.fetchone()[0]:
+                    dropped.append(partition_name(day))
     return dropped

@@ -7,7 +7,10 @@ rollups up to date from there:
 - TimescaleDB: the continuous aggregates' own policies refresh a recent window (and
   real-time aggregation covers the newest buckets); rows stored older than that window
   (a backfill, a seeded history, a device back after a day offline) would never reach
-  them, so `refresh()` asks TimescaleDB to refresh the stale range below the window.
+  them, so `refresh()` asks TimescaleDB to refresh the stale range below the window —
+  when the caller owns the continuous aggregates (TimescaleDB lets no one else refresh
+  them). The services' role does not (store/roles.py): for it the owner's job
+  cityops_refresh_stale_rollups (m0012_roles) does the same from `dirty_from`.
 """
 
 from __future__ import annotations
@@ -56,9 +59,21 @@ def refresh(conn: psycopg2.extensions.connection, features: Features,
     a measurement). The plain path always refreshes up to now.
     """
     if features.timescale:
-        _refresh_timescale(conn, until)
+        if _owns_rollups(conn):
+            _refresh_timescale(conn, until)
+        # else: a service's role, which TimescaleDB does not let refresh a continuous
+        # aggregate; the owner's job cityops_refresh_stale_rollups (m0012_roles) does it.
     else:
         _refresh_plain(conn)
+
+
+def _owns_rollups(conn: psycopg2.extensions.connection) -> bool:
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+                    "WHERE oid = 'readings_1m'::regclass")
+        owns = cur.fetchone()[0]
+    conn.commit()
+    return owns
 
 
 def _refresh_plain(conn: psycopg2.extensions.connection) -> None:

@@ -37,6 +37,14 @@ ORDER BY 2, 1
 """
 
 
+STALE_JOB = """
+SELECT j.schedule_interval::text, j.scheduled, s.last_run_status, s.total_failures
+FROM timescaledb_information.jobs j
+LEFT JOIN timescaledb_information.job_stats s USING (job_id)
+WHERE j.proc_name = 'cityops_refresh_stale_rollups'
+"""
+
+
 def describe(conn: psycopg2.extensions.connection, features: Features) -> list[str]:
     """One line per job (or, on plain PostgreSQL, per service duty); 'MISSING' flags a gap."""
     with conn.cursor() as cur:
@@ -60,4 +68,18 @@ def describe(conn: psycopg2.extensions.connection, features: Features) -> list[s
                      f"{failures or 0} failures")
     lines += [f"MISSING {proc.removeprefix('policy_')} on {target} (run `cityops migrate`)"
               for proc, target in EXPECTED if (proc, target) not in seen]
-    return lines
+    return lines + [_stale_refresh(conn)]
+
+
+def _stale_refresh(conn: psycopg2.extensions.connection) -> str:
+    """The owner's job that refreshes rollups below the policies' reach (m0012_roles)."""
+    with conn.cursor() as cur:
+        cur.execute(STALE_JOB)
+        row = cur.fetchone()
+    conn.rollback()
+    if row is None:
+        return "MISSING cityops_refresh_stale_rollups (run `cityops migrate`)"
+    every, scheduled, status, failures = row
+    return (f"cityops_refresh_stale_rollups: every {every}, "
+            f"{'scheduled' if scheduled else 'PAUSED'}, last {status or 'not run yet'}, "
+            f"{failures or 0} failures")

@@ -74,13 +74,18 @@ def city_clock(base_settings: Settings) -> None:
 
 
 def _admin_connection(base: Settings):
-    conn = store_db.connect(base.database_url)
+    conn = store_db.connect(base.owner_url)
     conn.autocommit = True
     return conn
 
 
 class Databases:
-    """Creates throw-away databases on the test server and drops them at the end."""
+    """Creates throw-away databases on the test server and drops them at the end.
+
+    They belong to the schema owner (CITYOPS_OWNER_DATABASE_URL), as a deployment's does:
+    `create` answers the owner's URL, to migrate with; `service_url` the same database as
+    the services' role (DATABASE_URL's), which is what services started by tests use.
+    """
 
     def __init__(self, base: Settings) -> None:
         self.base = base
@@ -95,7 +100,17 @@ class Databases:
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         conn.close()
         self.names.append(name)
-        return with_database(self.base.database_url, name)
+        return with_database(self.base.owner_url, name)
+
+    def service_url(self, owner_url: str) -> str:
+        """The database of `owner_url` as the services' role."""
+        return with_database(self.base.database_url, urlsplit(owner_url).path.lstrip("/"))
+
+    def world(self, settings: Settings, owner_url: str, **changes) -> Settings:
+        """`settings` on that database: services as their role, migrations as the owner."""
+        return settings.replace(database_url=self.service_url(owner_url),
+                                owner_database_url=owner_url, database_url_given=True,
+                                **changes)
 
     def drop_all(self) -> None:
         conn = _admin_connection(self.base)
@@ -120,9 +135,9 @@ def _world(base: Settings, databases: Databases, label: str, prefix: str,
            group_suffix: str):
     """A migrated database, topics, consumer groups and free service ports of its own."""
     url = databases.create(label)
-    run = base.replace(
-        database_url=url, database_url_given=True, kafka_bootstrap_given=True,
-        topic_prefix=prefix, ingest_group=f"ingest-{group_suffix}",
+    run = databases.world(
+        base, url, kafka_bootstrap_given=True, topic_prefix=prefix,
+        ingest_group=f"ingest-{group_suffix}",
         alerts_group=f"alerts-{group_suffix}", ingest_metrics_port=free_port(count=2),
         alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
         escalate_metrics_port=free_port(), api_port=free_port(), dashboard_port=free_port(),

@@ -54,6 +54,7 @@ def _password(from_stdin: bool) -> str | None:
 def add_handler(args: argparse.Namespace, settings) -> int:
     from identity.users import UserError, add_user
     from store import db
+    from store.admin_audit import cli_actor
     password = _password(args.password_stdin)
     if password is None or not password:
         print("cityops users add: no password set; nothing added", file=sys.stderr)
@@ -61,7 +62,7 @@ def add_handler(args: argparse.Namespace, settings) -> int:
     conn = db.connect(settings.database_url)
     try:
         user_id = add_user(conn, args.username, password, args.role, args.area,
-                           args.display_name)
+                           args.display_name, actor=cli_actor())
     except UserError as exc:
         print(f"cityops users add: {exc}", file=sys.stderr)
         return 2

@@ -24,6 +24,7 @@ def import_handler(args: argparse.Namespace, settings) -> int:
     from alerts.dispatch.register import register_roster
     from alerts.dispatch.roster import read_roster
     from store import db
+    from store.admin_audit import cli_actor
 
     try:
         roster = read_roster(args.path)
@@ -32,7 +33,7 @@ def import_handler(args: argparse.Namespace, settings) -> int:
         return 2
     conn = db.connect(settings.database_url)
     try:
-        done = register_roster(conn, roster, dry_run=args.dry_run)
+        done = register_roster(conn, roster, dry_run=args.dry_run, actor=cli_actor())
     except RosterError as exc:
         print(f"cityops workers import: {args.path}: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,8 @@ from psycopg2.extras import Json
 
 from alerts.dispatch.errors import RosterError
 from alerts.dispatch.roster import Roster
+from store import admin_audit
+from store.admin_audit import AdminActor
 
 # YAML reads override dates as date objects; the jsonb keeps them as YYYY-MM-DD text.
 _JSON = partial(json.dumps, ensure_ascii=False, default=str)
@@ -49,11 +51,14 @@ class Registered:
     workers: int
 
 
-def register_roster(conn, roster: Roster, *, dry_run: bool = False) -> Registered:
-    """Write the roster (or only check it against the database when dry_run)."""
+def register_roster(conn, roster: Roster, *, dry_run: bool = False,
+                    actor: AdminActor | None = None) -> Registered:
+    """Write the roster (or only check it against the database when dry_run); each unit
+    and worker it changes is recorded for `actor` in the admin audit."""
     with conn, conn.cursor() as cur:
         _check_references(cur, roster)
         if not dry_run:
+            before = _snapshots(cur, roster) if actor else {}
             for unit in roster.units:
                 cur.execute(UPSERT_UNIT, (unit.code, unit.name, unit.phone))
                 for area in unit.areas:
@@ -62,8 +67,18 @@ def register_roster(conn, roster: Roster, *, dry_run: bool = False) -> Registere
                 cur.execute(UPSERT_WORKER, (w.worker_id, w.name, w.phone, w.tier, w.grid_code,
                                             w.unit_code, w.lon, w.lat,
                                             Json(w.schedule, dumps=_JSON), w.active))
+            if actor is not None:
+                after = _snapshots(cur, roster)
+                for kind in ("unit", "worker"):
+                    admin_audit.record_changes(cur, actor, f"{kind}.import", kind,
+                                               before[kind], after[kind])
     return Registered(len(roster.units), sum(len(u.areas) for u in roster.units),
                       len(roster.workers))
+
+
+def _snapshots(cur, roster: Roster) -> dict[str, dict[str, dict]]:
+    return {"unit": admin_audit.snapshot(cur, "unit", [u.code for u in roster.units]),
+            "worker": admin_audit.snapshot(cur, "worker", [w.worker_id for w in roster.workers])}
 
 
 def _check_references(cur, roster: Roster) -> None:

@@ -12,6 +12,7 @@ import logging
 
 from dashboard.session import viewer
 from identity.viewer import Viewer
+from store.admin_audit import AdminActor
 
 log = logging.getLogger("cityops.audit")
 
@@ -30,6 +31,11 @@ def acting_admin() -> Viewer:
                                                    "role": person.role})
         raise NotAdmin(f"{person.user.username} is not an admin")
     return person
+
+
+def recorded_as(person: Viewer) -> AdminActor:
+    """How an admin's change from this page is recorded in the admin audit table."""
+    return AdminActor(f"{person.role}:{person.user.username}", "dashboard")
 
 
 def audit(actor: Viewer, action: str, **details: object) -> None:

@@ -15,6 +15,7 @@ from geo.assignment import Assigner
 from geo.store import read_areas
 from identity.scope import CaseArea, Scope, in_area
 from store import device_file as registry
+from store.admin_audit import AdminActor
 from store.devices import areas_of
 
 
@@ -67,7 +68,7 @@ def _outside(row: dict, scope: Scope) -> bool:
 
 
 def import_checked(conn, checked: DeviceCsv, assigner: Assigner | None,
-                   scope: Scope) -> ImportReport:
+                   scope: Scope, actor: AdminActor | None = None) -> ImportReport:
     report = ImportReport(rejected=list(checked.rejected), problem=checked.problem,
                           ignored_columns=list(checked.ignored_columns))
     if checked.problem or not checked.rows:
@@ -86,7 +87,7 @@ def import_checked(conn, checked: DeviceCsv, assigner: Assigner | None,
     if not kept:
         return report
     existing = registered.keys()
-    registry.upsert(conn, [{k: v for k, v in r.items() if k != "line"} for r in kept])
+    registry.upsert(conn, [{k: v for k, v in r.items() if k != "line"} for r in kept], actor)
     report.updated = sum(1 for r in kept if r["device_id"] in existing)
     report.added = len(kept) - report.updated
     report.unplaced = [LineNote(r["line"], r["device_id"], Reason(
@@ -95,10 +96,11 @@ def import_checked(conn, checked: DeviceCsv, assigner: Assigner | None,
     return report
 
 
-def import_devices(conn, text: str, scope: Scope) -> ImportReport:
+def import_devices(conn, text: str, scope: Scope,
+                   actor: AdminActor | None = None) -> ImportReport:
     """Check `text` (a CSV), register its good rows inside `scope`, and say what happened
-    to each line."""
+    to each line; each device changed is recorded for `actor` in the admin audit."""
     checked = parse(text)
     if checked.problem or not checked.rows:
-        return import_checked(conn, checked, None, scope)
-    return import_checked(conn, checked, city_assigner(conn), scope)
+        return import_checked(conn, checked, None, scope, actor)
+    return import_checked(conn, checked, city_assigner(conn), scope, actor)

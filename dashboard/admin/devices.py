@@ -7,7 +7,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash_ag_grid import AgGrid
 
 from dashboard.admin import device_import
-from dashboard.admin.authority import acting_admin, audit
+from dashboard.admin.authority import acting_admin, audit, recorded_as
 from dashboard.admin.device_csv import KINDS, LineNote, Reason
 from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate, when
@@ -210,7 +210,7 @@ def register(app: Dash) -> None:
             text = upload_text(contents)
         except UploadError as exc:
             return report(lang, device_import.ImportReport(problem=Reason(exc.key))), no_update
-        done = device_import.import_devices(connection(), text, actor.scope)
+        done = device_import.import_devices(connection(), text, actor.scope, recorded_as(actor))
         audit(actor, "devices.import", file_name=filename, added=done.added,
               updated=done.updated, rejected=len(done.rejected), unplaced=len(done.unplaced),
               problem=done.problem.key if done.problem else None)

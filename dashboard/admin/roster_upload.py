@@ -15,6 +15,7 @@ from pathlib import Path
 from alerts.dispatch.errors import RosterError
 from alerts.dispatch.register import Registered, register_roster
 from alerts.dispatch.roster import read_roster
+from store.admin_audit import AdminActor
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-]")
 SUFFIXES = (".csv", ".yaml", ".yml")
@@ -39,7 +40,8 @@ def problem_lines(message: str, scratch: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.endswith("problem(s):"))
 
 
-def import_roster(conn, text: str, given_name: str, *, dry_run: bool = False) -> RosterResult:
+def import_roster(conn, text: str, given_name: str, *, dry_run: bool = False,
+                  actor: AdminActor | None = None) -> RosterResult:
     name = roster_name(given_name)
     if name is None:
         return RosterResult(None, ("a roster is a .yaml, .yml or .csv file",), dry_run)
@@ -47,7 +49,7 @@ def import_roster(conn, text: str, given_name: str, *, dry_run: bool = False) ->
         path = Path(scratch) / name
         path.write_text(text, encoding="utf-8")
         try:
-            done = register_roster(conn, read_roster(path), dry_run=dry_run)
+            done = register_roster(conn, read_roster(path), dry_run=dry_run, actor=actor)
         except RosterError as exc:
             return RosterResult(None, problem_lines(str(exc), scratch), dry_run)
     return RosterResult(done, (), dry_run)

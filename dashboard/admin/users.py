@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash_ag_grid import AgGrid
 
-from dashboard.admin.authority import acting_admin, audit
+from dashboard.admin.authority import acting_admin, audit, recorded_as
 from dashboard.admin.people_rows import MIN_PASSWORD, account_grid_row, new_account_problems
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
@@ -111,7 +111,8 @@ def _switch(lang: str, selected: list | None, active: bool) -> tuple:
     if not active and chosen["id"] == actor.user.id:
         return html.P(translate(lang, "admin.users.not_yourself"), className="admin-error"), \
             no_update
-    done = set_active(connection(), int(chosen["id"]), active, actor.scope)
+    done = set_active(connection(), int(chosen["id"]), active, actor.scope,
+                      recorded_as(actor))
     if done is None:
         return html.P(translate(lang, "admin.users.not_found"), className="admin-error"), \
             no_update
@@ -157,7 +158,7 @@ def register(app: Dash) -> None:
                     no_update, no_update, no_update)
         try:
             user_id = add_user(connection(), username, password, role, area,
-                               (display or "").strip() or None)
+                               (display or "").strip() or None, actor=recorded_as(actor))
         except UserError as exc:
             return (html.P(_user_error(lang, exc), className="admin-error",
                            id="admin-users-problems"), no_update, "", "")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from dash import Dash, Input, Output, State, dcc, html
 from dash_ag_grid import AgGrid
 
-from dashboard.admin.authority import acting_admin, audit
+from dashboard.admin.authority import acting_admin, audit, recorded_as
 from dashboard.admin.people_rows import worker_grid_row
 from dashboard.admin.roster_upload import RosterResult, import_roster
 from dashboard.admin.upload import UploadError, upload_text
@@ -105,7 +105,8 @@ def register(app: Dash) -> None:
         if actor.scope.level != "city":  # a roster reaches any grid; an area admin may not
             return ([html.P(translate(lang, "admin.workers.city_only"), className="admin-error")],
                     *_refresh(lang))
-        done = import_roster(connection(), text, filename or "", dry_run="dry" in (dry or []))
+        done = import_roster(connection(), text, filename or "", dry_run="dry" in (dry or []),
+                             actor=recorded_as(actor))
         if not done.dry_run:
             audit(actor, "workers.import", file_name=filename, ok=done.done is not None,
                   units=done.done.units if done.done else 0,

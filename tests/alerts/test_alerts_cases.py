@@ -115,7 +115,9 @@ def test_audit_rows_cannot_be_changed_or_deleted(db) -> None:
     transition(db, alert_id, "confirm", "operator:li", "operator", 1)
     for statement in ("UPDATE alert_events SET note = 'edited' WHERE alert_id = %s",
                       "DELETE FROM alert_events WHERE alert_id = %s"):
-        with pytest.raises(psycopg2.Error, match="append-only"), db.cursor() as cur:
+        # The services' role has no right to (#13 defect 5); the trigger stops the owner.
+        with pytest.raises(psycopg2.Error, match="permission denied|append-only"), \
+                db.cursor() as cur:
             cur.execute(statement, (alert_id,))
         db.rollback()
     assert len(timeline(db, alert_id)) == 2

@@ -26,7 +26,7 @@ RIVER_META = '"{""type"": ""river_gauge""}"'  # a JSON object, quoted as CSV quo
 @pytest.fixture(scope="module")
 def world(isolated, small_city_areas):
     from geo import store as geo_store
-    run = isolated("admin")
+    run = isolated("admin_store")  # not "admin": test_admin_commands.py's world
     conn = store_db.connect(run.database_url)
     geo_store.write_areas(conn, small_city_areas)
     conn.commit()

@@ -231,7 +231,7 @@ def test_two_databases_with_the_same_versions_keep_their_own_hours(isolated,
 
 def test_a_truncate_zeroes_the_counts_and_moves_every_version_on(isolated, small_city_areas):
     settings = isolated("rollupt")
-    conn = store_db.connect(settings.database_url)
+    conn = store_db.connect(settings.owner_url)  # TRUNCATE is the owner's: no service may
     try:
         grid = populate(conn, small_city_areas, NOW, incidents=100, devices=0, workers=0,
                         open_cases=0, closed_cases=0)

@@ -98,7 +98,8 @@ def sibling_database(url: str, name: str) -> str:
 def test_restore_into_a_fresh_database_is_the_same_city(isolated, small_city_areas, databases,
                                                         tmp_path) -> None:
     run = isolated("backup")
-    source = store_db.connect(run.database_url)
+    # The owner's eyes: the comparison reads every table, partitions of readings included.
+    source = store_db.connect(run.owner_url)
     fill_city(source, small_city_areas)
     before = fingerprints(source)
     schema_before = schema_snapshot(source)
@@ -114,7 +115,7 @@ def test_restore_into_a_fresh_database_is_the_same_city(isolated, small_city_are
 
     name = f"{urlsplit(run.database_url).path.lstrip('/')}_restored"
     databases.names.append(name)  # dropped with the run's other databases
-    target_url = sibling_database(run.database_url, name)
+    target_url = sibling_database(run.owner_url, name)  # a restore is the owner's work
     done = run_cli(run, "restore", str(dump), "--into", target_url, timeout=180)
     assert done.returncode == 0, done.stderr
     assert "(created)" in done.stdout
@@ -131,7 +132,7 @@ def test_restore_into_a_fresh_database_is_the_same_city(isolated, small_city_are
     finally:
         target.close()
 
-    done = run_cli(run, "migrate", DATABASE_URL=target_url)
+    done = run_cli(run, "migrate", CITYOPS_OWNER_DATABASE_URL=target_url)
     assert done.returncode == 0, done.stderr
     assert "applied: nothing (up to date)" in done.stdout
 
@@ -172,15 +173,15 @@ def test_restore_refuses_a_database_that_has_tables(settings, tmp_path) -> None:
     dump = tmp_path / "main.dump"
     done = run_cli(settings, "backup", "--out", str(dump), timeout=120)
     assert done.returncode == 0, done.stderr
-    done = run_cli(settings, "restore", str(dump), "--into", settings.database_url)
+    done = run_cli(settings, "restore", str(dump), "--into", settings.owner_url)
     assert done.returncode == 1
     assert "never over a live one" in done.stderr
 
 
 def test_backup_to_an_unreachable_server_leaves_no_file(settings, tmp_path) -> None:
     dump = tmp_path / "nowhere.dump"
-    bad = sibling_database(settings.database_url, "no_such_database_for_backup")
-    done = run_cli(settings, "backup", "--out", str(dump), DATABASE_URL=bad)
+    bad = sibling_database(settings.owner_url, "no_such_database_for_backup")
+    done = run_cli(settings, "backup", "--out", str(dump), CITYOPS_OWNER_DATABASE_URL=bad)
     assert done.returncode == 1
     assert "pg_dump" in done.stderr and "no_such_database_for_backup" in done.stderr
     assert list(tmp_path.iterdir()) == []

@@ -24,17 +24,23 @@ def test_unreachable_broker_names_the_bootstrap_setting(settings) -> None:
     assert "no broker answers" in done.stderr
 
 
-def test_wrong_database_url_names_database_url(settings) -> None:
-    done = run_cli(settings, "migrate",
-                   DATABASE_URL=f"postgresql://nobody:secret@127.0.0.1:{free_port()}/none")
-    assert_one_line_naming(done, "DATABASE_URL")
+@pytest.mark.parametrize(("command", "env"), [
+    (("users", "list"), "DATABASE_URL"),  # a service's command: the services' URL
+    (("migrate",), "CITYOPS_OWNER_DATABASE_URL"),  # the schema's: the owner's URL
+])
+def test_wrong_database_url_names_its_setting(settings, command, env) -> None:
+    done = run_cli(settings, *command,
+                   **{env: f"postgresql://nobody:secret@127.0.0.1:{free_port()}/none"})
+    assert_one_line_naming(done, env)
     assert "secret" not in done.stderr  # the password is masked even in errors
 
 
-def test_missing_database_names_database_url(settings) -> None:
+@pytest.mark.parametrize(("command", "env"), [
+    (("users", "list"), "DATABASE_URL"), (("migrate",), "CITYOPS_OWNER_DATABASE_URL")])
+def test_missing_database_names_its_setting(settings, command, env) -> None:
     url = settings.database_url.rsplit("/", 1)[0] + "/no_such_database"
-    done = run_cli(settings, "migrate", DATABASE_URL=url)
-    assert_one_line_naming(done, "DATABASE_URL")
+    done = run_cli(settings, *command, **{env: url})
+    assert_one_line_naming(done, env)
     assert "no_such_database" in done.stderr
 
 

@@ -91,16 +91,25 @@ def test_late_rows_are_folded_into_rollups(settings, db) -> None:
     assert [(n, mean) for _, n, mean, _, _ in got] == [(1, 5.0), (1, 1.0)]
 
 
-def test_alert_events_are_append_only(db) -> None:
-    with db.cursor() as cur:
+def test_alert_events_are_append_only(settings, db) -> None:
+    with db, db.cursor() as cur:
         cur.execute("INSERT INTO alerts (fingerprint, kind, title) VALUES ('fp-audit', "
                     "'threshold', 't') RETURNING id")
         alert_id = cur.fetchone()[0]
         cur.execute("INSERT INTO alert_events (alert_id, actor, action, to_state) "
                     "VALUES (%s, 'system', 'open', 'new')", (alert_id,))
-        with pytest.raises(psycopg2.errors.RaiseException, match="append-only"):
+    # The services' role has no right to; the owner has, and the trigger stops it.
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege), db.cursor() as cur:
+        cur.execute("UPDATE alert_events SET note = 'edited' WHERE alert_id = %s", (alert_id,))
+    db.rollback()
+    owner = store_db.connect(settings.owner_url)
+    try:
+        with pytest.raises(psycopg2.errors.RaiseException, match="append-only"), \
+                owner.cursor() as cur:
             cur.execute("UPDATE alert_events SET note = 'edited' WHERE alert_id = %s",
                         (alert_id,))
+    finally:
+        owner.close()
 
 
 @pytest.mark.timescale

@@ -37,7 +37,8 @@ def _count(conn, start: datetime, end: datetime) -> int:
 def test_every_job_a_deployment_needs_is_scheduled(tsdb) -> None:
     lines = series_jobs.describe(tsdb, features.current(tsdb))
     assert not [line for line in lines if line.startswith("MISSING")], lines
-    assert len(lines) == len(series_jobs.EXPECTED), lines
+    # ... and the owner's job that refreshes what is stored below the policies' reach.
+    assert len(lines) == len(series_jobs.EXPECTED) + 1, lines
     assert all("scheduled" in line for line in lines), lines
 
 
@@ -79,3 +80,25 @@ def test_sizes_count_the_chunks_not_the_empty_parent(tsdb) -> None:
     assert after["raw"] - before["raw"] > 20_000 * 40  # at least 40 bytes a row
     assert after["raw_indexes"] > before["raw_indexes"]
     assert after["1m"] > before["1m"]
+
+
+def test_the_service_role_writes_hypertables_and_reads_aggregates(databases) -> None:
+    """Grants reach the chunks and the continuous aggregates' materializations; the role
+    cannot refresh them itself (the owner's job does) nor erase the audit trail."""
+    from tests.roles_checks import CHECKS
+    owner_url = databases.create("tsdb_roles")
+    owner = store_db.connect(owner_url)
+    migrate(owner, "on")
+    owner.close()
+    service_url = databases.service_url(owner_url)
+    assert [problem for check in CHECKS.values() for problem in check(service_url)] == []
+    conn = store_db.connect(service_url)
+    try:
+        found = features.current(conn)
+        now = datetime.now(UTC)
+        ReadingWriter(conn, found).write([Reading(now - timedelta(minutes=3), "d0",
+                                                  "pm25_ugm3", 2.0)])
+        rollups.refresh(conn, found)  # leaves the aggregates to the owner's job
+        assert _count(conn, now - timedelta(minutes=10), now) == 1  # real-time aggregation
+    finally:
+        conn.close()

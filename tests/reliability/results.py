@@ -15,7 +15,7 @@ RESULTS_DIR = REPO_ROOT / ".state" / "reliability"
 
 @dataclass
 class Row:
-    family: str          # fault | bad input | access | load
+    family: str          # fault | bad input | access | load | roles
     name: str
     passed: bool
     figures: dict = field(default_factory=dict)

@@ -23,7 +23,7 @@ def city_settings(settings, databases, small_areas):
     migrate(conn, settings.timescale)
     write_areas(conn, small_areas)
     conn.close()
-    mine = settings.replace(database_url=url, topic_prefix=settings.topic_prefix + "sim.")
+    mine = databases.world(settings, url, topic_prefix=settings.topic_prefix + "sim.")
     admin = kafka_client.admin_client(mine)
     ensure_topics(admin, topic_specs(mine))
     yield mine
@@ -45,7 +45,7 @@ def test_without_a_city_it_says_to_build_one(settings, databases) -> None:
     conn = store_db.connect(url)
     migrate(conn, settings.timescale)
     conn.close()
-    done = run_cli(settings.replace(database_url=url), "sim", "--duration", "2")
+    done = run_cli(databases.world(settings, url), "sim", "--duration", "2")
     assert done.returncode == 2
     assert "cityops geo build-demo" in done.stderr and len(done.stderr.splitlines()) == 1
 

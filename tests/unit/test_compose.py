@@ -47,3 +47,16 @@ def test_compose_commands_exist_in_the_cli() -> None:
     parser = build_parser()
     for spec in app_services().values():
         parser.parse_args(spec["command"])  # exits (fails the test) on an unknown command
+
+
+def test_only_the_migrate_step_holds_the_owners_url() -> None:
+    """Services connect as the least-privilege role; the owner is migrate's alone."""
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    owner = services["db"]["environment"]["POSTGRES_USER"]
+    for name, spec in app_services().items():
+        env = spec["environment"]
+        assert not env["DATABASE_URL"].startswith(f"postgresql://{owner}:"), name
+        assert ("CITYOPS_OWNER_DATABASE_URL" in env) == (name == "migrate"), name
+    assert services["migrate"]["environment"]["CITYOPS_OWNER_DATABASE_URL"].startswith(
+        f"postgresql://{owner}:")
+    assert any("docker-entrypoint-initdb.d" in volume for volume in services["db"]["volumes"])

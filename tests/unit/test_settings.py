@@ -26,6 +26,15 @@ def test_environment_overrides_and_marks_services_as_given() -> None:
     assert s.state_dir == Path("/tmp/somewhere")
 
 
+def test_the_owner_url_is_its_own_setting_or_the_services_server_as_cityops_owner() -> None:
+    derived = Settings.from_env({"DATABASE_URL": "postgresql://svc:pw@db:5433/city"})
+    assert derived.owner_url == "postgresql://cityops_owner@db:5433/city"  # no password
+    given = Settings.from_env({"DATABASE_URL": "postgresql://svc:pw@db:5433/city",
+                               "CITYOPS_OWNER_DATABASE_URL": "postgresql://own:pw2@db/city"})
+    assert given.owner_url == "postgresql://own:pw2@db/city"
+    assert "pw2" not in str(given.describe())  # a secret, masked like DATABASE_URL
+
+
 def test_manage_stack_yes_runs_local_services_at_given_addresses() -> None:
     s = Settings.from_env({"CITYOPS_MANAGE_STACK": "yes",
                            "DATABASE_URL": "postgresql://cityops@127.0.0.1:56432/cityops"})

@@ -110,9 +110,9 @@ def make_world(base: Settings, databases, label: str, folder: Path, devices: int
     """A migrated database, topics, groups and ports of its own on `base`'s stack."""
     url = databases.create(label)
     prefix = f"flt.{label}.{os.getpid()}."
-    settings = base.replace(
-        database_url=url, database_url_given=True, kafka_bootstrap_given=True,
-        topic_prefix=prefix, ingest_group=f"ingest-{prefix}", alerts_group=f"alerts-{prefix}",
+    settings = databases.world(
+        base, url, kafka_bootstrap_given=True, topic_prefix=prefix,
+        ingest_group=f"ingest-{prefix}", alerts_group=f"alerts-{prefix}",
         ingest_metrics_port=free_port(), alerts_metrics_port=free_port(),
         dashboard_port=free_port(), sim_metrics_port=free_port(),
         escalate_metrics_port=free_port(), api_port=free_port(), ingest_batch_ms=200,
