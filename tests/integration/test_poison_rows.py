@@ -58,11 +58,12 @@ def test_rows_the_database_refuses_are_dead_lettered_and_ingest_goes_on(isolated
     conn = store_db.connect(settings.database_url)
     store_devices.upsert(conn, [{"device_id": f"poison-{d:02d}", "kind": "water_main",
                                  "placed": False, "meta": Json({})} for d in range(10)])
-    with conn.cursor() as cur:
+    owner = store_db.connect(settings.owner_url)  # constraints are the owner's to add
+    with owner, owner.cursor() as cur:
         cur.execute("ALTER TABLE readings ADD CONSTRAINT dba_no_666 CHECK (value <> 666)")
         cur.execute("ALTER TABLE incidents ADD CONSTRAINT dba_no_poison "
                     "CHECK (description <> 'POISON')")
-    conn.commit()
+    owner.close()
     now = datetime.now(UTC).replace(microsecond=0)
     _readings(settings, now - timedelta(hours=1))
     _incidents(settings, now)
