@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kafka import KafkaAdminClient
-from kafka.admin import NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import InvalidReplicationFactorError, TopicAlreadyExistsError
 
 from cityops.settings import ConfigError, Settings
@@ -59,6 +59,17 @@ def ensure_topics(admin: KafkaAdminClient, specs: list[TopicSpec]) -> list[str]:
             f"{wanted[0].replication_factor} replicas asked for, but the cluster has "
             f"{brokers} broker{'s' if brokers != 1 else ''}")) from None
     return [t.name for t in wanted]
+
+
+# The broker's default message.max.bytes: what a topic takes when it sets no limit itself.
+BROKER_MESSAGE_LIMIT = 1_048_588
+
+
+def message_limit(admin: KafkaAdminClient, topic: str) -> int:
+    """The largest record batch the topic takes (its max.message.bytes, else the default)."""
+    configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    found = configs.get("topic", {}).get(topic, {}).get("max.message.bytes")
+    return int(found["value"]) if found else BROKER_MESSAGE_LIMIT
 
 
 def delete_topics(admin: KafkaAdminClient, names: list[str]) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from cityops.service import OpsEndpoint, StopSignal, check_port_free
 from cityops.settings import Settings
 from cityops.stream import kafka_client
+from cityops.topics import message_limit
 from ingest.consumer import StreamConsumer
 from ingest.dead_letter import DeadLetters
 from ingest.enrich import DeviceCheck, load_placer
@@ -22,6 +23,8 @@ from store.upkeep import SeriesUpkeep
 
 log = logging.getLogger("cityops.ingest")
 STREAMS = ("readings", "incidents")
+# A record batch's own header (61 bytes) and a record's framing, with room to spare.
+RECORD_BATCH_OVERHEAD = 128
 
 
 def _connector(settings: Settings, name: str):
@@ -57,14 +60,31 @@ def build_stream(stream: str, settings: Settings, metrics: IngestMetrics,
     return loop
 
 
+def dead_letter_producer(settings: Settings):
+    """A producer whose requests and batches fit the dead-letter topic's limit.
+
+    Then a letter too large is refused at `send`, at once, and goes without its value;
+    a batch of letters over the topic's limit was refused by the broker instead, split
+    and retried letter by letter, and 200 such letters held ingest for minutes.
+    Not idempotent: an idempotent producer treats a letter too large for the topic as a
+    fatal error and refuses every later one; a dead letter sent twice is harmless.
+    """
+    admin = kafka_client.admin_client(settings)
+    try:
+        limit = message_limit(admin, settings.topic("dlq"))
+    finally:
+        admin.close()
+    fits = max(512, limit - RECORD_BATCH_OVERHEAD)
+    return kafka_client.producer(settings, enable_idempotence=False,
+                                 client_id="cityops-dead-letters", max_request_size=fits,
+                                 batch_size=min(256 * 1024, fits))
+
+
 def run(settings: Settings, streams: tuple[str, ...] = STREAMS) -> int:
     check_port_free(settings.metrics_host, settings.ingest_metrics_port,
                     "CITYOPS_INGEST_METRICS_PORT")
     metrics = IngestMetrics()
-    # Not idempotent: an idempotent producer treats a letter too large for the topic as a
-    # fatal error and refuses every later one; a dead letter sent twice is harmless.
-    producer = kafka_client.producer(settings, enable_idempotence=False,
-                                     client_id="cityops-dead-letters")
+    producer = dead_letter_producer(settings)
     dead_letters = {s: DeadLetters(producer, settings.topic("dlq")) for s in streams}
     loops = [build_stream(s, settings, metrics, dead_letters[s]) for s in streams]
     stop = StopSignal()

@@ -49,7 +49,7 @@ def dead_letter_run(settings, bad: int, good: int) -> dict:
     store_devices.upsert(conn, [{"device_id": "dlq-good", "kind": "water_main",
                                  "placed": False, "meta": Json({})}])
     producer = kafka_client.producer(settings)
-    start = datetime.now(UTC) - timedelta(hours=1)
+    start = datetime.now(UTC) - timedelta(seconds=bad + good + 3600)  # none in the future
     step = max(1, (bad + good) // bad) if bad else 0
     spoiled = {i * step for i in range(bad)}  # spread among the good ones
     for i in range(bad + good):

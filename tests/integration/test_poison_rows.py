@@ -73,7 +73,7 @@ def poison_run(settings, total: int, poisoned: set[int]) -> dict:
                     "CHECK (description <> 'POISON')")
     owner.close()
     now = datetime.now(UTC).replace(microsecond=0)
-    _readings(settings, now - timedelta(hours=1), total, poisoned)
+    _readings(settings, now - timedelta(seconds=total + 3600), total, poisoned)
     _incidents(settings, now)
 
     started = time.monotonic()
