@@ -7,6 +7,7 @@ the line numbers so validation can say "rules.yaml:14: ..." instead of "somewher
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -106,3 +107,14 @@ def load(text: str, dates_as_text: bool = False) -> Any:
         # PyYAML builds values without checking them first: 2026-02-30, an integer of 5,000
         # digits, `!!timestamp` on text that is no time (AttributeError inside PyYAML).
         raise yaml.YAMLError(f"a value cannot be read: {exc}") from None
+
+
+class FileProblem(Exception):
+    """One problem in a YAML file people edit: `file:line: problem`, ready to show a person."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
+        self.path = str(path)
+        self.line = line
+        self.problem = problem

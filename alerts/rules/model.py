@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from alerts.rules.marked_yaml import FileProblem
 
 KINDS = ("threshold", "rate", "absence", "count", "composite", "geofence")
 
@@ -13,15 +14,8 @@ KINDS = ("threshold", "rate", "absence", "count", "composite", "geofence")
 READING_KINDS = frozenset({"threshold", "rate", "absence"})
 
 
-class RuleError(Exception):
-    """One problem in one rule file: `file:line: problem`, ready to show a person."""
-
-    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {problem}")
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
+class RuleError(FileProblem):
+    """One problem in one rule file."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from alerts.rules import marked_yaml
-from alerts.rules.marked_yaml import LineDict, LineList
+from alerts.rules.marked_yaml import FileProblem, LineDict, LineList
 
 YEAR_FIELDS = ("source", "holidays", "workdays")
 ENTRY_FIELDS = ("name", "date", "from", "to")
@@ -47,15 +47,8 @@ class HolidayYear:
     workdays: Mapping[date, Names]  # Saturdays and Sundays that are working days
 
 
-class HolidayFileError(Exception):
-    """One problem in the holiday file: `file:line: problem`, ready to show a person."""
-
-    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {problem}")
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
+class HolidayFileError(FileProblem):
+    """One problem in the holiday file."""
 
 
 class HolidaysInvalid(Exception):
