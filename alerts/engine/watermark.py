@@ -29,6 +29,7 @@ from kafka.errors import KafkaError
 from cityops.stream.lag import partition_lags
 
 log = logging.getLogger("cityops.alerts")
+ASK_TIMEOUT_MS = 1000
 
 
 class Watermark:
@@ -39,6 +40,7 @@ class Watermark:
         self.read_to: dict[TopicPartition, float] = {}  # Kafka time of the last record read
         self.live_at: float | None = None  # monotonic: last sign that the stream is live
         self.value: float | None = None    # never goes back
+        self.standing_still = False
         # Kafka's time onto the engine's clock: the same unless the clock is simulated.
         self.to_clock: Callable[[float], float] = lambda wall: wall
 
@@ -79,11 +81,16 @@ class Watermark:
             return True
         # Quiet for a while: a quiet city, or a broker we no longer reach. Ask the broker.
         try:
-            ends = consumer.end_offsets(list(assigned))
+            # Briefly: a loop that blocks here for the request timeout while the broker is
+            # away is late to see it back (a 30 s outage then took 42 s to recover from).
+            ends = consumer.end_offsets(list(assigned), timeout_ms=ASK_TIMEOUT_MS)
         except KafkaError as exc:
-            log.warning("broker not answering: time stands still for the rules",
-                        extra={"error": str(exc)[:200]})
+            if not self.standing_still:  # once an outage, not every tick
+                log.warning("broker not answering: time stands still for the rules",
+                            extra={"error": str(exc)[:200]})
+            self.standing_still = True
             return False
+        self.standing_still = False
         if all((read[tp] if tp in read else consumer.position(tp)) >= end
                for tp, end in ends.items()):
             self.live_at = self.monotonic()

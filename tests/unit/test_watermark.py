@@ -26,7 +26,7 @@ class Consumer:
     def position(self, tp) -> int:
         return 0
 
-    def end_offsets(self, partitions) -> dict:
+    def end_offsets(self, partitions, timeout_ms=None) -> dict:
         if not self.broker_up:
             raise KafkaTimeoutError("no broker")
         return {tp: self.high[tp] for tp in partitions}
