@@ -112,7 +112,8 @@ def _series_jobs(settings: Settings) -> str:
 def fill_versions(settings: Settings, report: StackReport) -> None:
     report.kafka_version = (LocalKafka(settings).version()
                             if settings.manages_kafka else "external")
-    conn = db.connect(settings.database_url)
+    # As the owner: the services' role may not read shared_preload_libraries.
+    conn = db.connect(settings.owner_url)
     try:
         report.postgres_version = db.server_version(conn)
         available = features.available_extensions(conn)
