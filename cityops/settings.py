@@ -166,6 +166,9 @@ class Settings:
         "where the scheduled daily summary PDFs are written", _path)
     api_host: str = _setting("CITYOPS_API_HOST", "127.0.0.1", "case API bind address")
     api_port: int = _setting("CITYOPS_API_PORT", 8060, "case API port", _port)
+    api_workers: int = _setting(
+        "CITYOPS_API_WORKERS", 2,
+        "case API HTTP worker processes (gunicorn; one per core is the usual choice)", _int)
     metrics_host: str = _setting(
         "CITYOPS_METRICS_HOST", "127.0.0.1", "bind address of /healthz and /metrics")
     ingest_metrics_port: int = _setting(

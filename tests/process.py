@@ -73,3 +73,32 @@ def serving(settings: Settings, log_path: Path, *args: str, health_url: str | No
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) of every process on this machine, from /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                errors="replace")
+        except OSError:
+            continue  # it ended while we looked
+        # The command name in parentheses may hold spaces; the parent pid follows the last ')'.
+        table[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), command)
+    return table
+
+
+def descendants(pid: int, table: dict[int, tuple[int, str]] | None = None) -> list[int]:
+    """Every process below `pid` (children, their children, ...)."""
+    table = process_table() if table is None else table
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, (ppid, _) in table.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found

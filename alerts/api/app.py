@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from alerts.api import routes_cases, routes_login, routes_meta
 from alerts.api.dispatching import DISPATCHER_KEY, Dispatcher
 from identity import pool
+from identity.login_failures import SharedLoginLimiter
 from identity.ratelimit import LoginLimiter
 
 TOKEN_SECONDS = 8 * 3600  # one working shift
@@ -40,14 +41,15 @@ def _as_json(error: HTTPException):
 
 
 def create_app(database_url: str, *, token_seconds: int = TOKEN_SECONDS,
-               limiter: LoginLimiter | None = None, pool_size: int = 10,
+               limiter: LoginLimiter | SharedLoginLimiter | None = None, pool_size: int = 10,
                dispatcher: Dispatcher | None = None) -> Flask:
     """The API app. `dispatcher` makes the dispatch move (alerts/api/dispatching.py); without
     one a dispatch answers 503 and every other move works as usual."""
     app = Flask("cityops.api", static_folder=None)  # an API: no static files to serve
     app.json = IsoJSON(app)
+    # The lock lives in the database: several worker processes answer logins.
     app.config.update(CITYOPS_TOKEN_SECONDS=token_seconds,
-                      CITYOPS_LOGIN_LIMITER=limiter or LoginLimiter())
+                      CITYOPS_LOGIN_LIMITER=limiter or SharedLoginLimiter())
     pool.install(app, database_url, pool_size)
     app.extensions[DISPATCHER_KEY] = dispatcher
     for blueprint in (routes_login.bp, routes_cases.bp, routes_meta.bp):

@@ -35,10 +35,7 @@ def register(subparsers) -> None:
 
 def api_handler(args: argparse.Namespace, settings) -> int:
     from alerts.api.serve import run
-    # getattr: the settings module gains CITYOPS_API_HOST / _PORT separately (docs/api.md).
-    host = args.host or settings.api_host
-    port = args.port or settings.api_port
-    return run(settings.database_url, host, port, settings=settings)
+    return run(settings, args.host or settings.api_host, args.port or settings.api_port)
 
 
 def _password(from_stdin: bool) -> str | None:

@@ -47,11 +47,11 @@ class Servers:
         return answer
 
 
-def _start(settings: Settings, command: str, log: Path) -> subprocess.Popen:
+def _start(settings: Settings, command: str, log: Path, env: dict[str, str]) -> subprocess.Popen:
     handle = log.open("w")
     # DEBUG: the most a service would ever write about a request goes into the crawl.
     return subprocess.Popen([sys.executable, "-m", "cityops", command], cwd=REPO_ROOT,
-                            env=cli_env(settings, CITYOPS_LOG_LEVEL="DEBUG"),
+                            env=cli_env(settings, CITYOPS_LOG_LEVEL="DEBUG", **env),
                             stdout=handle, stderr=subprocess.STDOUT)
 
 
@@ -65,13 +65,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running(world_settings: Settings, folder: Path) -> Iterator[Servers]:
-    """`cityops dashboard` and `cityops api` on `world_settings`' database, fresh ports."""
+def running(world_settings: Settings, folder: Path, **env: str) -> Iterator[Servers]:
+    """`cityops dashboard` and `cityops api` on `world_settings`' database, fresh ports;
+    `env`: more settings for both, as environment variables."""
     settings = world_settings.replace(
         database_url=with_password(world_settings.database_url), dashboard_port=free_port(),
         api_port=free_port())
     logs = [folder / "dashboard.log", folder / "api.log"]
-    procs = [_start(settings, "dashboard", logs[0]), _start(settings, "api", logs[1])]
+    procs = [_start(settings, "dashboard", logs[0], env), _start(settings, "api", logs[1], env)]
     try:
         dashboard = f"http://127.0.0.1:{settings.dashboard_port}"
         api = f"http://127.0.0.1:{settings.api_port}"

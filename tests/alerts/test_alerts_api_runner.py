@@ -15,7 +15,8 @@ from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 
-RUN = "import sys; from alerts.api.serve import run; sys.exit(run(sys.argv[1], '127.0.0.1', " \
+RUN = "import sys; from alerts.api.serve import run; from cityops.settings import Settings; " \
+      "sys.exit(run(Settings.from_env().replace(database_url=sys.argv[1]), '127.0.0.1', " \
       "int(sys.argv[2])))"
 
 
