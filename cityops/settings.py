@@ -169,6 +169,11 @@ class Settings:
     api_workers: int = _setting(
         "CITYOPS_API_WORKERS", 2,
         "case API HTTP worker processes (gunicorn; one per core is the usual choice)", _int)
+    trusted_proxies: int = _setting(
+        "CITYOPS_TRUSTED_PROXIES", 0,
+        "reverse proxies in front of the dashboard and the API whose X-Forwarded-For, "
+        "-Proto and -Host are believed (0: none, so a client cannot forge its address; "
+        "1: one nginx in front)", _int)
     metrics_host: str = _setting(
         "CITYOPS_METRICS_HOST", "127.0.0.1", "bind address of /healthz and /metrics")
     ingest_metrics_port: int = _setting(

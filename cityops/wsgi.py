@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 class GunicornServer(BaseApplication):
@@ -33,7 +34,20 @@ def gunicorn_options(bind: str, workers: int, log_level: str, name: str,
     options: dict[str, Any] = {
         "bind": bind, "workers": max(1, workers), "threads": 4, "worker_class": "gthread",
         "timeout": 120, "graceful_timeout": 20, "accesslog": None, "errorlog": "-",
-        "loglevel": log_level.lower(), "proc_name": name}
+        "loglevel": log_level.lower(), "proc_name": name,
+        # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default: any local client
+        # could pass as https. Forwarded headers are CITYOPS_TRUSTED_PROXIES' alone.
+        "forwarded_allow_ips": "", "secure_scheme_headers": {}}
     if on_worker_exit is not None:
         options["worker_exit"] = lambda _server, _worker: on_worker_exit()
     return options
+
+
+def behind_proxies(flask_app: Any, hops: int) -> None:
+    """Believe the last `hops` proxies' X-Forwarded-For, -Proto and -Host (werkzeug's
+    ProxyFix): the client address the login lock counts and the host the Origin check
+    compares are then the browser's, not the proxy's. With 0 nothing is believed, since
+    any client can send those headers itself."""
+    if hops > 0:
+        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=hops, x_proto=hops,
+                                      x_host=hops)

@@ -12,7 +12,7 @@ import logging
 from alerts.api.dispatching import BrokerDispatcher
 from cityops.service import check_port_free
 from cityops.settings import Settings
-from cityops.wsgi import GunicornServer, gunicorn_options
+from cityops.wsgi import GunicornServer, behind_proxies, gunicorn_options
 from dashboard.app import create_app
 from dashboard.context import PageContext
 from store import db
@@ -33,6 +33,7 @@ def run(settings: Settings) -> int:
     context = PageContext(settings, dispatcher=dispatcher,
                           refresh_ms=settings.dashboard_refresh_ms)
     app = create_app(context)
+    behind_proxies(app.server, settings.trusted_proxies)
     log.info("dashboard serving", extra={"url": f"http://{settings.dashboard_host}:"
                                                 f"{settings.dashboard_port}/",
                                          "workers": settings.dashboard_workers})

@@ -13,7 +13,7 @@ from alerts.api.app import TOKEN_SECONDS, create_app
 from alerts.api.dispatching import BrokerDispatcher
 from cityops.service import check_port_free
 from cityops.settings import Settings
-from cityops.wsgi import GunicornServer, gunicorn_options
+from cityops.wsgi import GunicornServer, behind_proxies, gunicorn_options
 from identity.pool import POOL_KEY
 
 log = logging.getLogger("cityops.api")
@@ -27,6 +27,7 @@ def run(settings: Settings, host: str, port: int, token_seconds: int = TOKEN_SEC
     check_port_free(host, port, PORT_SETTING)
     dispatcher = BrokerDispatcher(settings)
     app = create_app(settings.database_url, token_seconds=token_seconds, dispatcher=dispatcher)
+    behind_proxies(app, settings.trusted_proxies)
 
     def worker_exit() -> None:
         app.extensions[POOL_KEY].close()
