@@ -164,6 +164,16 @@ class Settings:
     summary_dir: Path = _setting(
         "CITYOPS_SUMMARY_DIR", REPO_ROOT / ".state" / "summaries",
         "where the scheduled daily summary PDFs are written", _path)
+    export_dir: Path = _setting(
+        "CITYOPS_EXPORT_DIR", REPO_ROOT / ".state" / "exports",
+        "the dashboard's printed PDF cache and its Chromium slot locks", _path)
+    export_concurrency: int = _setting(
+        "CITYOPS_EXPORT_CONCURRENCY", 2,
+        "PDF exports printing at once across all dashboard workers (each runs a Chromium)",
+        _int)
+    export_wait_seconds: float = _setting(
+        "CITYOPS_EXPORT_WAIT_SECONDS", 30.0,
+        "how long an export waits for a free Chromium before it answers 503", float)
     api_host: str = _setting("CITYOPS_API_HOST", "127.0.0.1", "case API bind address")
     api_port: int = _setting("CITYOPS_API_PORT", 8060, "case API port", _port)
     api_workers: int = _setting(

@@ -7,6 +7,7 @@ guard lets only the summary's roles reach either, and every query is scoped by t
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,18 +15,22 @@ from pathlib import Path
 import flask
 from dash import Dash, Input, Output, dcc, html
 
+from cityops.settings import Settings
 from dashboard.context import PageContext
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
 from dashboard.summary.data import gather, yesterday
+from dashboard.summary.export_cache import ExportCache
 from dashboard.summary.pdf import PdfFailed, export, file_name
+from dashboard.summary.slots import Busy, ChromiumSlots
 from dashboard.summary.tables import day_label
 from dashboard.summary.view import body
 from identity.pool import connection
 
 PAGE = "summary"
 EXPORT_PATH = "/export/summary"
+log = logging.getLogger("cityops.dashboard")
 
 
 def _chosen_day(text: str | None, latest: date) -> date | None:
@@ -80,31 +85,62 @@ def show(day_text: str | None) -> tuple[list | html.P, str, str]:
         f"{EXPORT_PATH}?date={chosen.isoformat()}"
 
 
-def export_pdf() -> flask.Response:
-    """GET /export/summary?date=…: the day's summary of the viewer's area as a PDF."""
-    lang = language()
-    now = _now()
-    chosen = _chosen_day(flask.request.args.get("date"), yesterday(now))
-    if chosen is None:
-        return flask.Response(translate(lang, "summary.bad_date"), status=400,
-                              mimetype="text/plain")
-    with connection().cursor() as cur:
-        summary = gather(cur, viewer().scope, chosen, now)
-    connection().rollback()
-    name = file_name(chosen, summary.area_code)
-    with tempfile.TemporaryDirectory(prefix="cityops-export-") as work:
+class Exports:
+    """GET /export/summary?date=…: the day's summary of the viewer's area as a PDF, printed
+    once per (area, day, language) and by at most `concurrency` Chromiums at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.slots = ChromiumSlots(settings.export_dir, settings.export_concurrency)
+        self.cache = ExportCache(settings.export_dir / "cache")
+        self.wait_seconds = settings.export_wait_seconds
+
+    def __call__(self) -> flask.Response:
+        lang = language()
+        now = _now()
+        latest = yesterday(now)
+        chosen = _chosen_day(flask.request.args.get("date"), latest)
+        if chosen is None:
+            return _text(translate(lang, "summary.bad_date"), 400)
+        scope = viewer().scope
+        key = ExportCache.key(f"{scope.level}:{scope.code}", chosen, lang)
         try:
-            pdf = export(summary, lang, Path(work) / name).read_bytes()
+            with self.slots.only_one(key, self.wait_seconds):
+                pdf = self.cache.get(key, chosen, latest)
+                if pdf is not None:
+                    log.info("summary pdf from cache", extra={"day": chosen.isoformat()})
+                else:
+                    pdf = self._print(scope, chosen, now, lang)
+                    self.cache.put(key, pdf)
+        except Busy:
+            busy = _text(translate(lang, "summary.pdf_busy"), 503)
+            busy.headers["Retry-After"] = str(max(1, round(self.wait_seconds)))
+            return busy
         except PdfFailed as exc:
-            return flask.Response(translate(lang, "summary.pdf_failed", reason=str(exc)),
-                                  status=500, mimetype="text/plain")
-    response = flask.Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+            return _text(translate(lang, "summary.pdf_failed", reason=str(exc)), 500)
+        response = flask.Response(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = \
+            f'attachment; filename="{file_name(chosen, scope.code)}"'
+        return response
+
+    def _print(self, scope, chosen: date, now: datetime, lang: str) -> bytes:
+        with connection().cursor() as cur:
+            summary = gather(cur, scope, chosen, now)
+        connection().rollback()
+        name = file_name(chosen, summary.area_code)
+        with self.slots.held(self.wait_seconds), \
+                tempfile.TemporaryDirectory(prefix="cityops-export-") as work:
+            pdf = export(summary, lang, Path(work) / name).read_bytes()
+        log.info("summary pdf printed", extra={"day": chosen.isoformat()})
+        return pdf
+
+
+def _text(message: str, status: int) -> flask.Response:
+    return flask.Response(message, status=status, mimetype="text/plain")
 
 
 def register(app: Dash, context: PageContext) -> None:
-    app.server.add_url_rule(EXPORT_PATH, "summary_export", export_pdf, methods=["GET"])
+    app.server.add_url_rule(EXPORT_PATH, "summary_export", Exports(context.settings),
+                            methods=["GET"])
     app.callback(
         Output("summary-content", "children"),
         Output("summary-area", "children"),
