@@ -5,7 +5,7 @@ Before the fix, the engine let time pass (absence ticks, by the wall clock) afte
 that returned fewer records than its maximum: the empty polls of a group join and the
 short polls at each fetch boundary while it worked through the backlog. Each of those
 ticks saw the readings not yet consumed as silence, and every device past `after` went
-"offline". Here the engine is stopped for 25 s under a steady feed with `after: 10s`,
+"offline". Here the engine is stopped for 15 s under a steady feed with `after: 10s`,
 then restarted with small polls and small fetches, so it catches up in many partial polls.
 A device that really went silent must still go offline once the engine has caught up.
 """
@@ -95,7 +95,7 @@ def wait(condition, what: str, seconds: float = 60) -> None:
 
 def test_a_restart_after_the_offline_window_fires_only_for_silent_devices(
         isolated, tmp_path) -> None:
-    figures = downtime_run(isolated("watermark"), tmp_path, devices=20, down_s=25)
+    figures = downtime_run(isolated("watermark"), tmp_path, devices=20, down_s=15)
     assert figures["offline_cases"] == [SILENT], figures
 
 
