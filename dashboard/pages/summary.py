@@ -102,7 +102,9 @@ class Exports:
         if chosen is None:
             return _text(translate(lang, "summary.bad_date"), 400)
         scope = viewer().scope
-        key = ExportCache.key(f"{scope.level}:{scope.code}", chosen, lang)
+        # Keyed by the latest day too: the PDF words a day relative to today ("yesterday")
+        # and counts what is overdue now, so none outlives the city's midnight.
+        key = ExportCache.key(f"{scope.level}:{scope.code}|{latest.isoformat()}", chosen, lang)
         try:
             with self.slots.only_one(key, self.wait_seconds):
                 pdf = self.cache.get(key, chosen, latest)
