@@ -31,7 +31,7 @@ def _locked(path: Path, deadline: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise Busy(str(path)) from None
-                time.sleep(0.1)
+                time.sleep(0.1)  # flock has no timeout: try again until the deadline
         yield
     finally:
         os.close(fd)  # closing releases the lock
@@ -57,7 +57,7 @@ class ChromiumSlots:
                     continue
             if time.monotonic() >= deadline:
                 raise Busy(f"all {self.limit} Chromium slots busy")
-            time.sleep(0.1)
+            time.sleep(0.1)  # every slot taken: look again until the deadline
 
     @contextmanager
     def only_one(self, key: str, wait_seconds: float) -> Iterator[None]:

@@ -73,10 +73,11 @@ def test_the_engine_resumes_at_its_saved_offsets_on_either_client(isolated, tmp_
         while not (part in engine.consumer.assignment()
                    and engine.consumer.position(part) == sent.offset + 1):
             assert time.monotonic() < deadline, "the engine did not seek to its offsets"
-            time.sleep(0.2)
-        ticks = engine.last_tick
+            time.sleep(0.2)  # poll interval: waiting for the seek, bounded by the deadline
+        ticks, deadline = engine.last_tick, time.monotonic() + 30
         while engine.last_tick < ticks + 2:
-            time.sleep(0.1)
+            assert time.monotonic() < deadline, "the engine stopped ticking"
+            time.sleep(0.1)  # poll interval: waiting for two more ticks (a condition)
     finally:
         stop.set()
         thread.join(timeout=30)

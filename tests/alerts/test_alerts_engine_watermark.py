@@ -90,7 +90,7 @@ def wait(condition, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"{what}: not within {seconds} s"
-        time.sleep(0.2)
+        time.sleep(0.2)  # the poll interval of a wait for a condition, bounded above
 
 
 def test_a_restart_after_the_offline_window_fires_only_for_silent_devices(
