@@ -102,7 +102,7 @@ def _matchers(given: list[str]) -> dict[str, str | list[str]]:
 
 
 def _window(args: argparse.Namespace, zone: tzinfo) -> tuple[datetime, datetime]:
-    from alerts.rules.durations import parse_duration
+    from cityops.durations import parse_duration
     starts = _when(args.starts, zone) if args.starts else datetime.now(UTC)
     if args.ends and args.duration:
         raise ValueError("give --ends or --for, not both")

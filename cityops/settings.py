@@ -142,6 +142,11 @@ class Settings:
         "CITYOPS_UNKNOWN_DEVICE", "dead_letter",
         "readings from an unregistered device: dead_letter them, or register the device "
         "as unplaced", _choice("dead_letter", "register"))
+    profiles_dir: Path = _setting(
+        "CITYOPS_PROFILES_DIR", REPO_ROOT / "devices" / "default",
+        "folder of device profile YAML files (device kinds, metrics, units, offline-after); "
+        "its files add to the packaged ones in devices/default, or replace one of the same "
+        "name, and admin uploads add to both", _path)
     alerts_rules_dir: Path = _setting(
         "CITYOPS_ALERTS_RULES_DIR", REPO_ROOT / "alerts" / "rules" / "default",
         "folder of the rules engine's YAML rule files", _path)

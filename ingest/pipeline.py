@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from devices.profile import ProfileSet
+from devices.profiles import default_set
 from ingest import formats
 from ingest.enrich import DeviceCheck, IncidentPlacer
 from ingest.errors import BadMessage
@@ -24,15 +26,20 @@ def _now() -> datetime:
 
 
 class ReadingSteps:
-    def __init__(self, window: TimeWindow, devices: DeviceCheck, clock: Clock = _now) -> None:
+    """`profiles`: a ProfileSource (devices/source.py), or a fixed ProfileSet; anything
+    with `current()`. Without one, the packaged profiles."""
+
+    def __init__(self, window: TimeWindow, devices: DeviceCheck, clock: Clock = _now,
+                 profiles=None) -> None:
         self.window = window
         self.devices = devices
         self.clock = clock
+        self.profiles = profiles if profiles is not None else default_set()
 
     def __call__(self, headers, value: bytes | None) -> list[Reading]:
-        decode = formats.reading_decoder(headers, value)
-        readings = decode(value)
-        check_readings(readings, self.window, self.clock())
+        profiles: ProfileSet = self.profiles.current()
+        readings = formats.decode_readings(headers, value, profiles)
+        check_readings(readings, self.window, self.clock(), profiles.metrics)
         self.devices.check(readings)
         return readings
 
@@ -51,7 +58,7 @@ class IncidentSteps:
                 raise BadMessage("bad_source", f"source header must be one of {SOURCES}")
             incidents = decode(value, source=source)
         else:
-            incidents = decode(value)
+            incidents = decode(value)  # incident formats need no profiles
         now = self.clock()
         for incident in incidents:
             check_incident(incident, self.window, now)

@@ -10,6 +10,7 @@ from cityops.service import OpsEndpoint, StopSignal, check_port_free
 from cityops.settings import Settings
 from cityops.stream import kafka_client
 from cityops.topics import message_limit
+from devices.source import ProfileSource
 from ingest.consumer import StreamConsumer
 from ingest.dead_letter import DeadLetters
 from ingest.enrich import DeviceCheck, load_placer
@@ -39,7 +40,8 @@ def build_stream(stream: str, settings: Settings, metrics: IngestMetrics,
     conn.rollback()
     window = TimeWindow(timedelta(days=settings.readings_retention_days))
     if stream == "readings":
-        steps = ReadingSteps(window, DeviceCheck(connect, settings.unknown_device))
+        steps = ReadingSteps(window, DeviceCheck(connect, settings.unknown_device),
+                             profiles=ProfileSource(settings.profiles_dir, connect))
         fixed = device_state.repair(conn)
         if fixed:
             log.info("device state brought level with stored readings", extra={"devices": fixed})

@@ -4,12 +4,12 @@ coordinates. Each failure is a BadMessage with a stable reason."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import orjson
 
-from cityops.metric_catalogue import METRICS
+from devices.profile import MetricSpec
 from ingest.errors import BadMessage
 from ingest.records import Incident, Reading
 
@@ -30,12 +30,14 @@ class TimeWindow:
                                            f"{self.max_age.days} days")
 
 
-def check_readings(readings: Sequence[Reading], window: TimeWindow, now: datetime) -> None:
+def check_readings(readings: Sequence[Reading], window: TimeWindow, now: datetime,
+                   metrics: Mapping[str, MetricSpec]) -> None:
+    """`metrics`: the profiles' canonical metrics (ProfileSet.metrics)."""
     checked_ts = None
     for ts, _device, name, value in readings:
-        metric = METRICS.get(name)
+        metric = metrics.get(name)
         if metric is None:
-            raise BadMessage("unknown_metric", f"{name!r} is not in the metric catalogue")
+            raise BadMessage("unknown_metric", f"{name!r} is in no device profile")
         if not metric.low <= value <= metric.high:
             raise BadMessage("out_of_range", f"{name}={value} outside "
                                              f"[{metric.low}, {metric.high}] {metric.unit}")

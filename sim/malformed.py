@@ -46,7 +46,7 @@ def _native(m: Message, change: Callable[[dict], None], reason: str) -> tuple[by
 
 
 def _unknown_metric(m: Message) -> tuple[bytes, tuple, str]:
-    return _native(m, lambda d: d["values"].update(humidity_pct=55.0), "unknown_metric")
+    return _native(m, lambda d: d["values"].update(radon_bqm3=55.0), "unknown_metric")
 
 
 def _out_of_range(m: Message) -> tuple[bytes, tuple, str]:

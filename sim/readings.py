@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from cityops.metric_catalogue import METRICS
+from devices.profiles import default_set
 from sim import rhythms, weather
 from sim.kinds import TYPES
 from sim.lane import WHOLE, Lane
@@ -18,6 +18,7 @@ from sim.placement import Devices
 
 Values = dict[str, np.ndarray]
 STUCK_SHARE = 0.005  # devices whose value freezes at some point of the run
+PROFILES = default_set()
 
 
 class Behaviour:
@@ -46,7 +47,8 @@ class Behaviour:
         for metric, value in found.items():
             if metric not in ("lamp_on", "water_ingress"):
                 value = value * drift
-            found[metric] = np.clip(value, METRICS[metric].low, METRICS[metric].high)
+            spec = PROFILES.metrics[metric]
+            found[metric] = np.clip(value, spec.low, spec.high)
         self._freeze(idx, t, found)
         return found
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from alerts.engine.placements import DevicePlaces
 from alerts.rules.evaluate import Areas, IncidentEvent, ReadingEvent
+from devices.profiles import default_set
 from ingest import formats
 from ingest.pipeline import IncidentSteps
 from ingest.validate import TimeWindow, check_readings
@@ -24,16 +25,18 @@ class Skipped(Exception):
 
 class Decoder:
     def __init__(self, places: DevicePlaces, incident_steps: IncidentSteps,
-                 window: TimeWindow, clock: Callable[[], datetime]) -> None:
+                 window: TimeWindow, clock: Callable[[], datetime], profiles=None) -> None:
         self.places = places
+        self.profiles = profiles if profiles is not None else default_set()  # has current()
         self.incident_steps = incident_steps
         self.window = window
         self.clock = clock
 
     def readings(self, headers, value: bytes | None) -> list[ReadingEvent]:
         """Raises ingest's BadMessage for a broken message."""
-        readings = formats.reading_decoder(headers, value)(value)
-        check_readings(readings, self.window, self.clock())
+        profiles = self.profiles.current()
+        readings = formats.decode_readings(headers, value, profiles)
+        check_readings(readings, self.window, self.clock(), profiles.metrics)
         found = []
         for ts, device_id, metric, reading in readings:
             place = self.places.get(device_id)

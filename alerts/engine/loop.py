@@ -216,7 +216,7 @@ class AlertEngine:
 
     def _reload(self) -> None:
         folder, self.reload_from = self.reload_from, None
-        found = reload(folder)
+        found = reload(folder, self.decoder.profiles.current())
         if isinstance(found, list):
             for error in found:
                 log.error("rules not reloaded", extra={"problem": str(error)})

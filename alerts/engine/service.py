@@ -17,6 +17,7 @@ from alerts.rules import DEFAULT_FOLDER, load_folder
 from cityops.service import OpsEndpoint, StopSignal, check_port_free
 from cityops.settings import Settings
 from cityops.stream import kafka_client
+from devices.source import ProfileSource
 from ingest.enrich import load_placer
 from ingest.pipeline import IncidentSteps
 from ingest.validate import TimeWindow
@@ -30,12 +31,15 @@ def build(settings: Settings, rules_dir: Path, metrics: EngineMetrics) -> AlertE
     def connect():
         return db.connect(settings.database_url, application_name="cityops-alerts")
 
-    rules = load_folder(rules_dir)  # RulesInvalid lists every problem; the CLI prints them
+    profiles = ProfileSource(settings.profiles_dir, connect)
+    # RulesInvalid lists every problem; the CLI prints them
+    rules = load_folder(rules_dir, profiles.current())
     conn = connect()
     placer = load_placer(conn)
     conn.close()
     window = TimeWindow(timedelta(days=settings.readings_retention_days))
-    decoder = Decoder(DevicePlaces(connect), IncidentSteps(window, placer), window, utc_now)
+    decoder = Decoder(DevicePlaces(connect), IncidentSteps(window, placer), window, utc_now,
+                      profiles)
     consumer = kafka_client.consumer(engine_client(settings), settings.alerts_group, [])
     topics = {s: settings.topic(s) for s in ("readings", "incidents")}
     return AlertEngine(consumer, connect, rules, decoder, settings.alerts_group, topics,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerts.rules.marked_yaml import LineDict, LineList
 from alerts.rules.model import Inhibit, Rule, RuleError
+from cityops.marked_yaml import LineDict, LineList
 from geo.levels import PLACED_LEVELS as AREA_LEVELS
 
 

@@ -13,27 +13,32 @@ import yaml
 
 from alerts.cases.severity import SEVERITIES
 from alerts.rules import inhibits as inhibit_spec
-from alerts.rules import marked_yaml
-from alerts.rules.marked_yaml import LineDict, LineList
 from alerts.rules.match import check_match
 from alerts.rules.model import KINDS, Rule, RuleError, RuleSet
 from alerts.rules.params import check_params
+from cityops import marked_yaml
+from cityops.marked_yaml import LineDict, LineList
+from devices.profile import ProfileSet
+from devices.profiles import default_set
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent / "default"
 REQUIRED = ("id", "kind", "name", "category", "severity", "params")
 OPTIONAL = ("match", "auto_resolve", "opens_case", "inhibits")
 
 
-def load_folder(folder: Path | str = DEFAULT_FOLDER) -> RuleSet:
-    """Every rule of the folder; raises RulesInvalid listing all problems."""
+def load_folder(folder: Path | str = DEFAULT_FOLDER,
+                profiles: ProfileSet | None = None) -> RuleSet:
+    """Every rule of the folder; raises RulesInvalid listing all problems. Metrics and
+    device kinds are checked against `profiles` (default: the packaged profiles)."""
     folder = Path(folder)
+    profiles = profiles or default_set()
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not folder.is_dir():
         raise RulesInvalid([RuleError(folder, None, "no such folder")])
     rules: list[Rule] = []
     errors: list[RuleError] = []
     for path in files:
-        found, problems = load_file(path)
+        found, problems = load_file(path, profiles)
         rules += found
         errors += problems
     errors += _cross_checks(rules) + inhibit_spec.cross_check(rules)
@@ -42,10 +47,11 @@ def load_folder(folder: Path | str = DEFAULT_FOLDER) -> RuleSet:
     return RuleSet(tuple(rules), str(folder))
 
 
-def reload(folder: Path | str = DEFAULT_FOLDER) -> RuleSet | list[RuleError]:
+def reload(folder: Path | str = DEFAULT_FOLDER,
+           profiles: ProfileSet | None = None) -> RuleSet | list[RuleError]:
     """Re-read the folder: the new rule set, or the list of errors (the caller keeps the old)."""
     try:
-        return load_folder(folder)
+        return load_folder(folder, profiles)
     except RulesInvalid as exc:
         return exc.errors
 
@@ -56,7 +62,9 @@ class RulesInvalid(Exception):
         self.errors = errors
 
 
-def load_file(path: Path) -> tuple[list[Rule], list[RuleError]]:
+def load_file(path: Path, profiles: ProfileSet | None = None
+              ) -> tuple[list[Rule], list[RuleError]]:
+    profiles = profiles or default_set()
     try:
         document = marked_yaml.load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
@@ -70,14 +78,15 @@ def load_file(path: Path) -> tuple[list[Rule], list[RuleError]]:
                               "a rule file is a mapping with a 'rules:' list")]
     rules, errors = [], []
     for i, item in enumerate(document["rules"]):
-        rule, problems = _rule(item, document["rules"].line_of(i), path)
+        rule, problems = _rule(item, document["rules"].line_of(i), path, profiles)
         errors += [RuleError(path, line, problem) for line, problem in problems]
         if rule is not None and not problems:
             rules.append(rule)
     return rules, errors
 
 
-def _rule(item: Any, line: int, path: Path) -> tuple[Rule | None, list[tuple[int, str]]]:
+def _rule(item: Any, line: int, path: Path,
+          profiles: ProfileSet) -> tuple[Rule | None, list[tuple[int, str]]]:
     if not isinstance(item, LineDict):
         return None, [(line, "each rule is a mapping (id, kind, name, ...)")]
     problems = [(item.line_of(k), f"unknown field {k!r} (known: "
@@ -95,7 +104,7 @@ def _rule(item: Any, line: int, path: Path) -> tuple[Rule | None, list[tuple[int
         return None, [(item.line_of("params"), "params is a mapping")]
     params, found = check_params(kind, item["params"])
     problems += found
-    match, found = _match(kind, item)
+    match, found = _match(kind, item, profiles)
     problems += found
     inhibits: tuple = ()
     if "inhibits" in item:
@@ -132,21 +141,21 @@ def _plain_fields(item: LineDict) -> list[tuple[int, str]]:
     return problems
 
 
-def _match(kind: str, item: LineDict):
+def _match(kind: str, item: LineDict, profiles: ProfileSet):
     given = item.get("match")
     if kind == "composite":
         if given is not None:
-            return check_match(kind, LineDict(), False)[0], [
+            return check_match(kind, LineDict(), False, profiles)[0], [
                 (item.line_of("match"), "composite rules match other rules (params.all), "
                                         "not events")]
-        return check_match(kind, LineDict(), False)
+        return check_match(kind, LineDict(), False, profiles)
     if not isinstance(given, LineDict):
-        return check_match(kind, LineDict(), False)[0], [
+        return check_match(kind, LineDict(), False, profiles)[0], [
             (item.line_of("match") if "match" in item else item.line,
              f"{kind} rules need a match mapping")]
     incidents = kind == "count" or (kind == "geofence" and any(
         k in given for k in ("source", "category", "subcategory")))
-    return check_match(kind, given, incidents)
+    return check_match(kind, given, incidents, profiles)
 
 
 def _cross_checks(rules: list[Rule]) -> list[RuleError]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerts.rules.marked_yaml import LineDict
 from alerts.rules.model import Match
-from cityops.metric_catalogue import METRICS
+from cityops.marked_yaml import LineDict
+from devices.profile import ProfileSet
 from ingest.formats.native import SOURCES
 
 DEVICE_FIELDS = ("device_kind", "device_type", "metric")
 INCIDENT_FIELDS = ("source", "category", "subcategory")
-DEVICE_KINDS = frozenset(m.kind for m in METRICS.values())
 
 Problems = list[tuple[int, str]]
 
@@ -24,8 +23,10 @@ def _values(value: Any) -> frozenset[str] | None:
     return None
 
 
-def check_match(kind: str, given: LineDict, incidents: bool) -> tuple[Match, Problems]:
-    """The Match and its problems; `incidents` says the rule watches incidents."""
+def check_match(kind: str, given: LineDict, incidents: bool,
+                profiles: ProfileSet) -> tuple[Match, Problems]:
+    """The Match and its problems; `incidents` says the rule watches incidents. Metrics
+    and device kinds are the profiles'."""
     problems: Problems = []
     found: dict[str, frozenset[str]] = {}
     for key, value in given.items():
@@ -38,21 +39,23 @@ def check_match(kind: str, given: LineDict, incidents: bool) -> tuple[Match, Pro
         if values is None:
             problems.append((line, f"match.{key}: expected a name or a list of names"))
             continue
-        problems += [(line, p) for p in _unknown(key, values)]
+        problems += [(line, p) for p in _unknown(key, values, profiles)]
         found[key] = values
-    problems += [(given.line, p) for p in _fits(kind, found, incidents)]
+    problems += [(given.line, p) for p in _fits(kind, found, incidents, profiles)]
     return Match(**found), problems
 
 
-def _unknown(key: str, values: frozenset[str]) -> list[str]:
-    table = {"metric": METRICS, "device_kind": DEVICE_KINDS, "source": SOURCES}.get(key)
+def _unknown(key: str, values: frozenset[str], profiles: ProfileSet) -> list[str]:
+    table = {"metric": profiles.metrics, "device_kind": profiles.profiles,
+             "source": SOURCES}.get(key)
     if table is None:
         return []
     return [f"match.{key}: {v!r} is not known (known: {', '.join(sorted(table))})"
             for v in sorted(values) if v not in table]
 
 
-def _fits(kind: str, found: dict[str, frozenset[str]], incidents: bool) -> list[str]:
+def _fits(kind: str, found: dict[str, frozenset[str]], incidents: bool,
+          profiles: ProfileSet) -> list[str]:
     device_side = [k for k in DEVICE_FIELDS if k in found]
     incident_side = [k for k in INCIDENT_FIELDS if k in found]
     problems = []
@@ -66,7 +69,9 @@ def _fits(kind: str, found: dict[str, frozenset[str]], incidents: bool) -> list[
         problems.append("absence rules need match.device_kind")
     kinds, metrics = found.get("device_kind"), found.get("metric", frozenset())
     for metric in sorted(metrics):
-        if kinds and metric in METRICS and METRICS[metric].kind not in kinds:
-            problems.append(f"match.metric: {metric!r} is reported by {METRICS[metric].kind} "
-                            f"devices, not {', '.join(sorted(kinds))}")
+        reporters = profiles.kinds_of(metric)
+        if kinds and reporters and not reporters & kinds:
+            problems.append(f"match.metric: {metric!r} is reported by "
+                            f"{', '.join(sorted(reporters))} devices, not "
+                            f"{', '.join(sorted(kinds))}")
     return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from alerts.rules.marked_yaml import FileProblem
+from cityops.marked_yaml import FileProblem
 
 KINDS = ("threshold", "rate", "absence", "count", "composite", "geofence")
 

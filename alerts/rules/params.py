@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from alerts.rules.durations import parse_duration
-from alerts.rules.marked_yaml import LineDict, LineList
+from cityops.durations import parse_duration
+from cityops.marked_yaml import LineDict, LineList
 from geo.levels import PLACED_LEVELS as AREA_LEVELS
 
 

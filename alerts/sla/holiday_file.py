@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from alerts.rules import marked_yaml
-from alerts.rules.marked_yaml import FileProblem, LineDict, LineList
+from cityops import marked_yaml
+from cityops.marked_yaml import FileProblem, LineDict, LineList
 
 YEAR_FIELDS = ("source", "holidays", "workdays")
 ENTRY_FIELDS = ("name", "date", "from", "to")

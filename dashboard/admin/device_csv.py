@@ -13,16 +13,16 @@ import io
 import json
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from cityops.metric_catalogue import METRICS
+from devices.profiles import default_set
 from store.device_file import FIELDS
 
 REQUIRED = ("device_id", "kind")
 # Codes in a file are not trusted (devices are placed by their coordinates), but a file
 # written by the simulator carries them, so they are accepted and ignored.
 KNOWN = frozenset(FIELDS) | {"placed"}
-KINDS: tuple[str, ...] = tuple(sorted({m.kind for m in METRICS.values()}))
 MAX_ROWS = 200_000
 DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
 
@@ -93,8 +93,9 @@ def _meta(text: str | None) -> tuple[dict, Reason | None]:
     return meta, None
 
 
-def check_row(raw: dict) -> tuple[dict | None, Reason | None]:
-    """One CSV row -> a registry row, or the first reason it cannot be one."""
+def check_row(raw: dict, kinds: Collection[str]) -> tuple[dict | None, Reason | None]:
+    """One CSV row -> a registry row, or the first reason it cannot be one. `kinds`: the
+    device kinds of the profiles in force."""
     device_id = (raw.get("device_id") or "").strip()
     kind = (raw.get("kind") or "").strip()
     if not device_id:
@@ -103,9 +104,9 @@ def check_row(raw: dict) -> tuple[dict | None, Reason | None]:
         return None, Reason("admin.devices.reason.bad_id", {"device_id": device_id})
     if not kind:
         return None, Reason("admin.devices.reason.no_kind")
-    if kind not in KINDS:
+    if kind not in kinds:
         return None, Reason("admin.devices.reason.unknown_kind",
-                            {"kind": kind, "known": ", ".join(KINDS)})
+                            {"kind": kind, "known": ", ".join(sorted(kinds))})
     lon, problem = _coordinate(raw, "lon", -180.0, 180.0)
     if problem:
         return None, problem
@@ -122,8 +123,10 @@ def check_row(raw: dict) -> tuple[dict | None, Reason | None]:
             "meta": meta}, None
 
 
-def parse(text: str) -> DeviceCsv:
-    """Every line checked; the good rows and the refused ones with their reasons."""
+def parse(text: str, kinds: Collection[str] | None = None) -> DeviceCsv:
+    """Every line checked; the good rows and the refused ones with their reasons. Kinds are
+    those of the profiles in force (default: the packaged profiles)."""
+    kinds = kinds if kinds is not None else default_set().kinds
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     columns = [c.strip() for c in (reader.fieldnames or []) if c]
     if not columns:
@@ -144,7 +147,7 @@ def parse(text: str) -> DeviceCsv:
                                                 {"limit": MAX_ROWS}))
             if not any((v or "").strip() for k, v in raw.items() if k):
                 continue  # a blank line in a spreadsheet export
-            row, reason = check_row(raw)
+            row, reason = check_row(raw, kinds)
             device_id = (raw.get("device_id") or "").strip()
             if reason is None and device_id in first_seen:
                 reason = Reason("admin.devices.reason.duplicate", {"line": first_seen[device_id]})

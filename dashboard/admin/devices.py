@@ -8,10 +8,11 @@ from dash_ag_grid import AgGrid
 
 from dashboard.admin import device_import
 from dashboard.admin.authority import acting_admin, audit, recorded_as
-from dashboard.admin.device_csv import KINDS, LineNote, Reason
+from dashboard.admin.device_csv import LineNote, Reason
 from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate, when
 from dashboard.session import language, viewer
+from devices.profiles import default_set
 from identity.pool import connection
 from screens.admin.devices import STATUSES, DeviceFilter, Facets, device_facets, device_page
 
@@ -49,7 +50,7 @@ def district_options(lang: str, facets: Facets) -> list[dict]:
 
 
 def kind_options(lang: str, facets: Facets) -> list[dict]:
-    kinds = sorted(set(KINDS) | set(facets.kinds))
+    kinds = sorted(set(default_set().kinds) | set(facets.kinds))
     return [{"label": f"{kind_label(lang, k)} ({number(lang, facets.kinds.get(k, 0))})",
              "value": k} for k in kinds]
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from devices.profile import ProfileSet
 from ingest.errors import BadMessage
 from ingest.formats import native, open311, senml
+from ingest.formats.common import Context
+from ingest.records import Reading
 
 READING_FORMATS: dict[str, Callable] = {"native": native.decode_readings, "senml": senml.decode}
 INCIDENT_FORMATS: dict[str, Callable] = {"native": native.decode_incident,
@@ -49,3 +52,8 @@ def reading_decoder(headers, value: bytes | None) -> Callable:
 
 def incident_decoder(headers, value: bytes | None) -> Callable:
     return choose(headers, value, INCIDENT_FORMATS, _sniff_incident)
+
+
+def decode_readings(headers, value: bytes | None, profiles: ProfileSet) -> list[Reading]:
+    """The readings of one record, in the profiles' canonical metric names and units."""
+    return reading_decoder(headers, value)(value, Context(profiles, headers))

@@ -5,15 +5,31 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import orjson
 
+from devices.profile import ProfileSet
+from devices.profiles import default_set
 from ingest.errors import BadMessage
 
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 METRIC_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 MAX_BYTES = 256 * 1024
+
+
+class Context(NamedTuple):
+    """What a decoder may need besides the body: the profiles in force (metric names,
+    aliases, units) and the record's headers (e.g. the `device` an MQTT topic named)."""
+
+    profiles: ProfileSet
+    headers: Sequence[tuple[str, bytes | None]] | None = None
+
+
+def default_context() -> Context:
+    return Context(default_set())
 
 
 def json_body(value: bytes | None) -> object:

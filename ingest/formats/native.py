@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from cityops.metric_catalogue import METRICS
 from ingest.errors import BadMessage
-from ingest.formats.common import device_id, json_body, metric_name, number, text, timestamp
+from ingest.formats.common import (
+    Context,
+    default_context,
+    device_id,
+    json_body,
+    metric_name,
+    number,
+    text,
+    timestamp,
+)
 from ingest.records import Incident, Reading
 
 SOURCES = ("hotline", "patrol", "sensor", "other")
@@ -14,8 +22,11 @@ SOURCES = ("hotline", "patrol", "sensor", "other")
 _reading = partial(tuple.__new__, Reading)
 
 
-def decode_readings(value: bytes | None) -> list[Reading]:
-    """{"device": "SL-1", "ts": "2026-11-25T06:00:00Z", "values": {"current_a": 0.42}}"""
+def decode_readings(value: bytes | None, ctx: Context | None = None) -> list[Reading]:
+    """{"device": "SL-1", "ts": "2026-11-25T06:00:00Z", "values": {"current_a": 0.42}}
+
+    Names are the profiles' canonical metric names; validation refuses any other."""
+    metrics = (ctx or default_context()).profiles.metrics
     doc = json_body(value)
     if not isinstance(doc, dict):
         raise BadMessage("wrong_type", "a reading message is a JSON object")
@@ -24,7 +35,7 @@ def decode_readings(value: bytes | None) -> list[Reading]:
     values = doc.get("values")
     if not isinstance(values, dict) or not values:
         raise BadMessage("missing_values", "values must be a non-empty object")
-    return [_reading((ts, device, m if m in METRICS else metric_name(m), _value(v, m)))
+    return [_reading((ts, device, m if m in metrics else metric_name(m), _value(v, m)))
             for m, v in values.items()]
 
 
@@ -35,7 +46,7 @@ def _value(raw: object, metric: str) -> float:
     return number(raw, metric)
 
 
-def decode_incident(value: bytes | None) -> list[Incident]:
+def decode_incident(value: bytes | None, ctx: Context | None = None) -> list[Incident]:
     """{"source": "hotline", "source_id": "...", "reported_at": "...", "category": ...}"""
     doc = json_body(value)
     if not isinstance(doc, dict):

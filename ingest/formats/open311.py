@@ -9,7 +9,7 @@ maps to CityOps's categories; unknown codes keep their service_name.
 from __future__ import annotations
 
 from ingest.errors import BadMessage
-from ingest.formats.common import json_body, number, text, timestamp
+from ingest.formats.common import Context, json_body, number, text, timestamp
 from ingest.records import Incident
 
 # Service codes of the demo city's 12345 hotline -> (category, subcategory).
@@ -27,7 +27,8 @@ SERVICE_CODES: dict[str, tuple[str, str]] = {
 }
 
 
-def decode(value: bytes | None, source: str = "hotline") -> list[Incident]:
+def decode(value: bytes | None, ctx: Context | None = None,
+           source: str = "hotline") -> list[Incident]:
     doc = json_body(value)
     if isinstance(doc, list) and len(doc) == 1:
         doc = doc[0]  # GeoReport wraps single requests in an array

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from ingest.errors import BadMessage
-from ingest.formats.common import device_id, json_body, metric_name, number
+from ingest.formats.common import Context, device_id, json_body, metric_name, number
 from ingest.records import Reading
 
 RELATIVE_LIMIT = 2 ** 28
@@ -45,7 +45,8 @@ def _value(record: dict, base_value: float) -> float:
     raise BadMessage("missing_values", "SenML record has no value")
 
 
-def decode(value: bytes | None, now: float | None = None) -> list[Reading]:
+def decode(value: bytes | None, ctx: Context | None = None,
+           now: float | None = None) -> list[Reading]:
     pack = json_body(value)
     if not isinstance(pack, list) or not pack:
         raise BadMessage("wrong_type", "a SenML pack is a non-empty JSON array")

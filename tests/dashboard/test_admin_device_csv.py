@@ -4,9 +4,10 @@ import base64
 
 import pytest
 
-from dashboard.admin.device_csv import KINDS, parse, template
+from dashboard.admin.device_csv import parse, template
 from dashboard.admin.upload import UploadError, decode, upload_text
 from dashboard.i18n import translate
+from devices.profiles import default_set
 
 HEADER = "device_id,kind,name,lon,lat,meta\n"
 
@@ -81,9 +82,10 @@ def test_a_file_that_cannot_be_read_says_so_once(text, key) -> None:
     assert checked.rows == [] and checked.rejected == []
 
 
-def test_kinds_are_the_metric_catalogue_kinds() -> None:
-    assert {"streetlight", "manhole", "gauge", "smoke_detector"} <= set(KINDS)
-    assert "river_gauge" not in KINDS  # a type (meta.type), not a kind
+def test_kinds_are_the_profiles_kinds() -> None:
+    kinds = default_set().kinds
+    assert {"streetlight", "manhole", "gauge", "smoke_detector"} <= set(kinds)
+    assert "river_gauge" not in kinds  # a type (meta.type), not a kind
 
 
 def test_uploads_in_utf8_with_bom_and_in_gbk_both_read() -> None:

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import orjson
 
-from cityops.metric_catalogue import METRICS
+from devices.profiles import default_set
 from ingest.formats.common import DEVICE_ID
 from ingest.formats.native import SOURCES
 from ingest.records import Incident, Reading
 from ingest.validate import TimeWindow
+
+METRICS = default_set().metrics
 
 FORMATS_DOC = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
 

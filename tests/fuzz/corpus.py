@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from random import Random
 
-from cityops.metric_catalogue import METRICS
+from devices.profiles import default_set
 from ingest.formats.native import SOURCES
 from ingest.formats.open311 import SERVICE_CODES
 from tests.bad_messages import CITY_POINT, KNOWN_DEVICE, corpus
 from tests.fuzz.hostile import hostile_strings
+
+METRICS = default_set().metrics
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "docs" / "formats"

@@ -5,11 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cityops.metric_catalogue import METRICS
+from devices.profiles import default_set
 from ingest import formats
 from ingest.errors import BadMessage
 from ingest.validate import TimeWindow, check_incident, check_readings
 from sim.kinds import TYPES
+
+PROFILES = default_set()
+METRICS = PROFILES.metrics
 
 WINDOW = TimeWindow(timedelta(days=90))
 
@@ -18,8 +21,8 @@ def decode(m):
     """ingest's decode and database-free checks, as its pipeline runs them."""
     now = datetime.fromtimestamp(m.t, UTC)
     if m.topic == "readings":
-        records = formats.reading_decoder(m.headers, m.value)(m.value)
-        check_readings(records, WINDOW, now)
+        records = formats.decode_readings(m.headers, m.value, PROFILES)
+        check_readings(records, WINDOW, now, METRICS)
         return records
     decoder = formats.incident_decoder(m.headers, m.value)
     if decoder is formats.open311.decode:
@@ -39,12 +42,13 @@ def test_good_messages_are_accepted_with_catalogue_metrics(stream) -> None:
         for record in decode(m):
             if m.topic == "readings":
                 kind = next(t for t in TYPES if m.key.decode().startswith(t.prefix + "-")).kind
-                assert METRICS[record.metric].kind == kind
+                assert kind in PROFILES.kinds_of(record.metric)
                 assert record.device_id == m.key.decode()
                 seen[record.metric] += 1
             else:
                 assert record.lon is not None and record.address
-    assert set(seen) == set(METRICS)  # every metric of the catalogue is exercised
+    # every metric a simulated type reports is exercised
+    assert set(seen) == {m for t in TYPES for m in t.metrics}
 
 
 def test_incidents_carry_categories_people_and_chinese_text(stream) -> None:
