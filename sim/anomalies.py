@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.incidents import BY_SUBCATEGORY, Reports, iso
-from sim.kinds import TYPES
 from sim.lane import WHOLE, Lane
 from sim.placement import Devices
 
@@ -71,7 +70,9 @@ class Injector:
         self.seed = seed
         self.active: dict[int, Anomaly] = {}
         self.count = 0
-        self.by_type = {i: np.flatnonzero(devices.type_index == i) for i in range(len(TYPES))}
+        self.types = devices.types
+        self.by_type = {i: np.flatnonzero(devices.type_index == i)
+                        for i in range(len(self.types))}
 
     def start(self, rng: np.random.Generator, t: float, schedule, last_ref: dict) -> None:
         """Begin one anomaly at t; incidents and the label go to `schedule(t, what, item)`."""
@@ -96,12 +97,13 @@ class Injector:
     def _on_device(self, rng: np.random.Generator, label: str, kind: str, t: float,
                    last_ref: dict) -> Anomaly | None:
         table = RISE if kind == "rapid_rise" else BREACH
-        types = [i for i, k in enumerate(TYPES) if k.name in table and len(self.by_type[i])]
+        types = [i for i, k in enumerate(self.types)
+                 if k.name in table and len(self.by_type[i])]
         type_index = int(rng.choice(types))
         device = self._idle_device(rng, self.by_type[type_index])
         if device is None or (kind == "device_offline" and device not in last_ref):
             return None
-        metric, change = table.get(TYPES[type_index].name, (None, 0.0))
+        metric, change = table.get(self.types[type_index].name, (None, 0.0))
         minutes = {"threshold_breach": (5, 20), "rapid_rise": (10, 30),
                    "device_offline": (10, 40)}[kind]
         duration = max(rng.uniform(*minutes) * MINUTE, 3.5 * self.intervals[device])
@@ -127,7 +129,8 @@ class Injector:
 
     def _broken_cover(self, rng: np.random.Generator, label: str, t: float,
                       schedule) -> Anomaly | None:
-        manholes = self.by_type[next(i for i, k in enumerate(TYPES) if k.name == "manhole")]
+        manholes = self.by_type.get(next((i for i, k in enumerate(self.types)
+                                          if k.name == "manhole"), -1), np.array([], int))
         device = self._idle_device(rng, manholes) if len(manholes) else None
         if device is None:
             return None

@@ -33,7 +33,7 @@ class Lane:
     def take(self, devices: Devices) -> Devices:
         rows = self.rows(len(devices.ids))
         return Devices([devices.ids[i] for i in rows.tolist()], devices.type_index[rows],
-                       devices.cell[rows], devices.lon[rows], devices.lat[rows])
+                       devices.cell[rows], devices.lon[rows], devices.lat[rows], devices.types)
 
     def entropy(self, seed: int, purpose: int) -> list[int]:
         """Seed material for numpy; the unsplit stream keeps the one it always had."""

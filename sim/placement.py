@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from sim.kinds import TYPES, counts
+from sim.kinds import TYPES, DeviceType, counts
 
 URBAN_WEIGHT = 6.0  # devices per grid cell of an urban street, against 1 in a town
 
@@ -79,13 +79,15 @@ class Devices:
     cell: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
+    types: tuple[DeviceType, ...] = TYPES  # what type_index counts in
 
 
-def place(cells: Cells, total: int, seed: int) -> Devices:
+def place(cells: Cells, total: int, seed: int,
+          types: tuple[DeviceType, ...] = TYPES) -> Devices:
     """`total` devices of every type over the city, the same ones for the same seed."""
     rng = np.random.default_rng([seed, 101])
-    type_index = np.repeat(np.arange(len(TYPES)), counts(total))
+    type_index = np.repeat(np.arange(len(types)), counts(total, types))
     where = cells.pick(rng, total)
     lon, lat = cells.points_in(rng, where)
-    ids = [f"{TYPES[t].prefix}-{i + 1:06d}" for i, t in enumerate(type_index)]
-    return Devices(ids, type_index, where, np.round(lon, 6), np.round(lat, 6))
+    ids = [f"{types[t].prefix}-{i + 1:06d}" for i, t in enumerate(type_index)]
+    return Devices(ids, type_index, where, np.round(lon, 6), np.round(lat, 6), types)

@@ -10,15 +10,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from devices.profiles import default_set
 from sim import rhythms, weather
-from sim.kinds import TYPES
+from sim.kinds import DeviceType
 from sim.lane import WHOLE, Lane
 from sim.placement import Devices
 
 Values = dict[str, np.ndarray]
 STUCK_SHARE = 0.005  # devices whose value freezes at some point of the run
-PROFILES = default_set()
 
 
 class Behaviour:
@@ -37,18 +35,19 @@ class Behaviour:
         self.stuck_from = np.where(stuck, start + rng.uniform(0, 2 * 86400, n), np.inf)
         self.stuck_value: dict[tuple[int, str], float] = {}
         self.start = start
+        self.types = devices.types
 
     def values(self, type_index: int, idx: np.ndarray, t: np.ndarray,
                rng: np.random.Generator) -> Values:
         """Readings of the devices `idx` (all of one type) at their times `t`."""
-        model = MODELS[TYPES[type_index].name]
-        found = model(self, idx, t, lambda: rng.standard_normal(len(idx)))
+        kind = self.types[type_index]
+        noise = lambda: rng.standard_normal(len(idx))  # noqa: E731 - a local shorthand
+        model = MODELS.get(kind.name)
+        found = model(self, idx, t, noise) if model else _from_profile(self, kind, idx, noise)
         drift = 1 + self.drift_per_day[idx] * (t - self.start) / 86400
         for metric, value in found.items():
-            if metric not in ("lamp_on", "water_ingress"):
-                value = value * drift
-            spec = PROFILES.metrics[metric]
-            found[metric] = np.clip(value, spec.low, spec.high)
+            low, high, _, _, state = kind.band(metric)
+            found[metric] = np.clip(value if state else value * drift, low, high)
         self._freeze(idx, t, found)
         return found
 
@@ -113,6 +112,20 @@ def _river(b: Behaviour, idx: np.ndarray, t: np.ndarray, noise: Noise) -> Values
 def _underpass(b: Behaviour, idx: np.ndarray, t: np.ndarray, noise: Noise) -> Values:
     pooled = np.clip(weather.rain(b.seed, t) - 0.15, 0, None) * 0.5 * b.size[idx]
     return {"level_m": np.abs(0.01 + pooled + 0.004 * noise())}
+
+
+def _from_profile(b: Behaviour, kind: DeviceType, idx: np.ndarray, noise: Noise) -> Values:
+    """A kind with no model of its own: each metric inside its profile's typical band, each
+    device a little off the middle, with noise; 0/1 states are mostly 0 (all quiet)."""
+    found = {}
+    for metric in kind.metrics:
+        _, _, low, high, state = kind.band(metric)
+        if state:
+            found[metric] = (0.02 * noise() > 0.05).astype(float)
+            continue
+        middle, half = (low + high) / 2, (high - low) / 2
+        found[metric] = middle + half * (0.4 * np.tanh(b.bias[idx]) + 0.1 * noise())
+    return found
 
 
 MODELS: dict[str, Callable[..., Values]] = {

@@ -3,7 +3,6 @@ that an installer's `cityops devices import FILE` registers the same devices it 
 
 from __future__ import annotations
 
-from sim.kinds import TYPES
 from sim.placement import Cells, Devices
 
 
@@ -11,7 +10,7 @@ def rows(cells: Cells, devices: Devices) -> list[dict]:
     """One registry row per simulated device."""
     made = []
     for i, device_id in enumerate(devices.ids):
-        kind = TYPES[devices.type_index[i]]
+        kind = devices.types[devices.type_index[i]]
         cell = devices.cell[i]
         made.append({
             "device_id": device_id, "kind": kind.kind,

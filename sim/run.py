@@ -14,8 +14,11 @@ import geopandas as gpd
 
 from cityops.service import OpsEndpoint, StopSignal
 from cityops.settings import Settings
+from devices.profile import ProfileSet
+from devices.source import for_settings
 from sim import recording, registry
 from sim.kafka_sink import open_sink
+from sim.kinds import types_for
 from sim.message import Message
 from sim.pacing import Pacer
 from sim.placement import Cells, place
@@ -56,6 +59,19 @@ def load_areas(settings: Settings) -> gpd.GeoDataFrame:
     return areas
 
 
+def profiles_in_force(settings: Settings) -> ProfileSet:
+    """The deployment's profiles with the admin's uploads: a kind added as a profile file
+    is simulated like the packaged ones."""
+    from store import db
+    source = for_settings(settings, lambda: db.connect(settings.database_url,
+                                                       application_name="cityops-sim"))
+    try:
+        return source.current()
+    finally:
+        if source.conn is not None:
+            source.conn.close()
+
+
 def register(settings: Settings, rows: list[dict]) -> None:
     from store import db
     conn = db.connect(settings.database_url, application_name="cityops-sim")
@@ -69,7 +85,7 @@ def simulate(settings: Settings, plan: Plan, outputs: Outputs, processes: int = 
     """Place and register the devices, then stream them from `processes` processes."""
     lanes_of(0, processes)  # refuse a count the lanes cannot serve before any work
     cells = Cells.from_areas(load_areas(settings))
-    devices = place(cells, plan.devices, plan.seed)
+    devices = place(cells, plan.devices, plan.seed, types_for(profiles_in_force(settings)))
     rows = registry.rows(cells, devices)
     if outputs.registry is not None:
         device_file.write(outputs.registry, rows)

@@ -21,7 +21,7 @@ import numpy as np
 from sim import formats, rhythms
 from sim.anomalies import Injector
 from sim.incidents import FOLLOW_UP_SHARE, Reports
-from sim.kinds import TYPES, natural_rate
+from sim.kinds import TYPES, DeviceType, natural_rate
 from sim.lane import WHOLE, Lane
 from sim.malformed import broken
 from sim.message import Message
@@ -33,10 +33,10 @@ from sim.readings import Behaviour
 FOLLOW_UPS_PER_REPORT = 0.62 * FOLLOW_UP_SHARE  # hotline share of reports x rated share
 
 
-def reading_rate(plan: Plan, devices: int) -> float:
+def reading_rate(plan: Plan, devices: int, types: tuple[DeviceType, ...] = TYPES) -> float:
     """Readings per second of the whole city, so that all messages come to the plan's rate."""
     if plan.rate is None:
-        return natural_rate(devices)
+        return natural_rate(devices, types)
     extra = 1 + plan.incident_share * (1 + FOLLOW_UPS_PER_REPORT)
     return plan.rate * (1 - plan.malformed) / extra / (1 - plan.dropout)
 
@@ -63,10 +63,11 @@ class Stream:
         self.lane = lane
         self.rng = np.random.default_rng(lane.entropy(plan.seed, 404))
         # Intervals come from the whole city, so a device reports alike in any lane.
-        city_rate = reading_rate(plan, len(devices.ids))
-        real = np.array([t.interval_s for t in TYPES])[devices.type_index]
+        city_rate = reading_rate(plan, len(devices.ids), devices.types)
+        real = np.array([t.interval_s for t in devices.types])[devices.type_index]
         rows = lane.rows(len(devices.ids))
-        self.intervals = (real * natural_rate(len(devices.ids)) / city_rate)[rows]
+        self.intervals = (real * natural_rate(len(devices.ids), devices.types)
+                          / city_rate)[rows]
         self.devices = devices = lane.take(devices)
         self.reading_rate = city_rate / lane.count
         self.next_due = plan.start + self.rng.uniform(0, 1, len(devices.ids)) * self.intervals
@@ -118,7 +119,7 @@ class Stream:
                   out: list[Message]) -> None:
         types = self.devices.type_index[due]
         active = self.injector.active
-        for k, kind in enumerate(TYPES):
+        for k, kind in enumerate(self.devices.types):
             rows = np.flatnonzero(types == k)
             if not len(rows):
                 continue
