@@ -89,3 +89,25 @@ class ProfileSource:
         if self.conn is None or self.conn.closed:
             self.conn = self.connect()
         return self.conn
+
+
+_BUILT: dict[tuple[str, int], ProfileSet] = {}
+
+
+def in_force(conn: psycopg2.extensions.connection, folder: Path | None) -> ProfileSet:
+    """The set in force, for a page or a command with a connection in hand: rebuilt only
+    when an upload has changed it (one cheap query otherwise)."""
+    newest = device_profiles.version(conn)
+    key = (str(folder), newest)
+    found = _BUILT.get(key)
+    if found is None:
+        _, uploads = device_profiles.in_force(conn)
+        try:
+            found = load_texts({**file_texts(folder), **uploads}, version=f"v{newest}")
+        except ProfileProblems as exc:
+            log.error("device profiles in the store do not load; using the files alone",
+                      extra={"problems": str(exc)[:2000]})
+            found = load_texts(file_texts(folder))
+        _BUILT.clear()  # one deployment, one folder: the newest set is all a process needs
+        _BUILT[key] = found
+    return found

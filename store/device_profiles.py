@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,3 +76,11 @@ def history(conn: psycopg2.extensions.connection, limit: int = 50) -> list[Uploa
         rows = [Upload(*row) for row in cur.fetchall()]
     conn.rollback()
     return rows
+
+
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,80}\.ya?ml")
+
+
+def good_name(name: str) -> bool:
+    """What the table's CHECK allows: a plain file name ending .yaml or .yml."""
+    return bool(_NAME.fullmatch(name or ""))

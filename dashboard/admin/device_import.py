@@ -8,6 +8,7 @@ less than the city may only register devices that stand inside it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from dashboard.admin.device_csv import DeviceCsv, LineNote, Reason, parse
@@ -96,11 +97,12 @@ def import_checked(conn, checked: DeviceCsv, assigner: Assigner | None,
     return report
 
 
-def import_devices(conn, text: str, scope: Scope,
-                   actor: AdminActor | None = None) -> ImportReport:
+def import_devices(conn, text: str, scope: Scope, actor: AdminActor | None = None,
+                   kinds: Collection[str] | None = None) -> ImportReport:
     """Check `text` (a CSV), register its good rows inside `scope`, and say what happened
-    to each line; each device changed is recorded for `actor` in the admin audit."""
-    checked = parse(text)
+    to each line; each device changed is recorded for `actor` in the admin audit. `kinds`:
+    the profiles' device kinds (default: the packaged profiles)."""
+    checked = parse(text, kinds)
     if checked.problem or not checked.rows:
         return import_checked(conn, checked, None, scope, actor)
     return import_checked(conn, checked, city_assigner(conn), scope, actor)

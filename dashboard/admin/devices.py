@@ -7,12 +7,12 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash_ag_grid import AgGrid
 
 from dashboard.admin import device_import
+from dashboard.admin import profiles as admin_profiles
 from dashboard.admin.authority import acting_admin, audit, recorded_as
 from dashboard.admin.device_csv import LineNote, Reason
 from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate, when
 from dashboard.session import language, viewer
-from devices.profiles import default_set
 from identity.pool import connection
 from screens.admin.devices import STATUSES, DeviceFilter, Facets, device_facets, device_page
 
@@ -28,6 +28,11 @@ COLUMNS = (("device_id", "device_id", 190), ("name", "name", 220), ("kind", "kin
 
 
 def kind_label(lang: str, kind: str) -> str:
+    """The kind's name from its profile; `unknown` (registered unplaced by ingest) and a
+    kind whose profile was since removed say so in the catalogue's words, or as they are."""
+    named = admin_profiles.kind_name(lang, kind)
+    if named:
+        return named
     label = translate(lang, f"admin.kind.{kind}")
     return kind if label == f"admin.kind.{kind}" else label
 
@@ -50,7 +55,7 @@ def district_options(lang: str, facets: Facets) -> list[dict]:
 
 
 def kind_options(lang: str, facets: Facets) -> list[dict]:
-    kinds = sorted(set(default_set().kinds) | set(facets.kinds))
+    kinds = sorted(set(admin_profiles.current().kinds) | set(facets.kinds))
     return [{"label": f"{kind_label(lang, k)} ({number(lang, facets.kinds.get(k, 0))})",
              "value": k} for k in kinds]
 
@@ -211,7 +216,8 @@ def register(app: Dash) -> None:
             text = upload_text(contents)
         except UploadError as exc:
             return report(lang, device_import.ImportReport(problem=Reason(exc.key))), no_update
-        done = device_import.import_devices(connection(), text, actor.scope, recorded_as(actor))
+        done = device_import.import_devices(connection(), text, actor.scope, recorded_as(actor),
+                                            admin_profiles.current().kinds)
         audit(actor, "devices.import", file_name=filename, added=done.added,
               updated=done.updated, rejected=len(done.rejected), unplaced=len(done.unplaced),
               problem=done.problem.key if done.problem else None)

@@ -13,7 +13,7 @@ from pathlib import Path
 import flask
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard.admin import devices, holidays, rules, users, workers
+from dashboard.admin import devices, holidays, profiles, rules, users, workers
 from dashboard.admin.device_csv import template
 from dashboard.context import PageContext
 from dashboard.i18n import city_zone, translate
@@ -21,7 +21,7 @@ from dashboard.session import language, viewer
 from dashboard.shell import frame
 
 PAGE = "admin"
-TABS = ("devices", "rules", "holidays", "workers", "users")
+TABS = ("devices", "profiles", "rules", "holidays", "workers", "users")
 # Where layout() finds the rules folder and the holiday file: set from the settings when
 # the page registers.
 RULES_DIR_KEY = "CITYOPS_ADMIN_RULES_DIR"
@@ -40,6 +40,8 @@ def tab_content(tab: str) -> html.Div:
     """Only the open tab is built: each reads the database or the rules folder."""
     if tab == "rules":
         return rules.section(Path(flask.current_app.config[RULES_DIR_KEY]))
+    if tab == "profiles":
+        return profiles.section(Path(flask.current_app.config[profiles.FOLDER_KEY]))
     if tab == "holidays":
         return holidays.section(_holidays_file(), _today())
     return {"workers": workers.section, "users": users.section}.get(tab, devices.section)()
@@ -85,5 +87,6 @@ def register(app: Dash, context: PageContext) -> None:
     devices.register(app)
     rules.register(app, Path(context.settings.alerts_rules_dir))
     holidays.register(app)
+    profiles.register(app, Path(context.settings.profiles_dir))
     workers.register(app)
     users.register(app)

@@ -88,15 +88,18 @@ def _used_keys() -> set[str]:
     families = {
         "admin.devices.tile.": ["total", "normal", "alarm", "offline", "no_data"],
         "admin.status.": ["normal", "alarm", "offline", "no_data"],
-        "admin.tab.": ["devices", "rules", "holidays", "workers", "users"],
+        "admin.tab.": ["devices", "profiles", "rules", "holidays", "workers", "users"],
         "admin.holidays.": ["ok", "ending", "ended", "source.file", "source.package",
                             "col.year", "col.source", "col.holidays", "col.workdays",
                             "col.notice"],
         "admin.tier.": ["grid", "community", "street", "district", "city"],
         "admin.severity.": ["info", "minor", "major", "critical"],
         "admin.rules.kind.": ["threshold", "rate", "absence", "count", "composite", "geofence"],
-        "admin.kind.": ["streetlight", "manhole", "smoke_detector", "water_main",
-                        "air_station", "bridge", "gauge"],
+        # Device kinds are named by their profiles (devices/default/*.yaml); only the
+        # kind ingest gives a stranger is the catalogue's.
+        "admin.kind.": ["unknown"],
+        "admin.profiles.col.": ["kind", "name", "interval", "offline_after", "metrics",
+                                "origin", "version", "file", "by", "at"],
     }
     keys |= {prefix + name for prefix, names in families.items() for name in names}
     from dashboard.admin import devices, rules, users, workers
