@@ -17,7 +17,7 @@ log = logging.getLogger("cityops")
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 # Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
-PLUGINS = ("geo", "sim", "store", "alerts", "alerts.dispatch", "alerts.sla.escalation",
+PLUGINS = ("geo", "sim", "store", "devices", "alerts", "alerts.dispatch", "alerts.sla.escalation",
            "alerts.api", "dashboard")
 
 
