@@ -10,7 +10,7 @@ import flask
 from dash import Dash
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
-from dashboard import guard, i18n, login
+from dashboard import device_profiles, guard, i18n, login
 from dashboard.context import PageContext
 from dashboard.pages import PAGE_MODULES
 from dashboard.session import DEFAULT_LANGUAGE_KEY
@@ -66,6 +66,7 @@ def create_app(context: PageContext, *,
         login.SECURE_KEY: settings.dashboard_secure_cookies,
     })
     pool.install(server, settings.database_url, pool_size)
+    device_profiles.install(server, settings.profiles_dir)
     server.before_request(guard.check)
     server.after_request(guard.harden)
     server.register_blueprint(login.bp)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash_ag_grid import AgGrid
 
+from dashboard import device_profiles
 from dashboard.admin import device_import
-from dashboard.admin import profiles as admin_profiles
 from dashboard.admin.authority import acting_admin, audit, recorded_as
 from dashboard.admin.device_csv import LineNote, Reason
 from dashboard.admin.upload import UploadError, upload_text
@@ -30,7 +30,7 @@ COLUMNS = (("device_id", "device_id", 190), ("name", "name", 220), ("kind", "kin
 def kind_label(lang: str, kind: str) -> str:
     """The kind's name from its profile; `unknown` (registered unplaced by ingest) and a
     kind whose profile was since removed say so in the catalogue's words, or as they are."""
-    named = admin_profiles.kind_name(lang, kind)
+    named = device_profiles.kind_name(lang, kind)
     if named:
         return named
     label = translate(lang, f"admin.kind.{kind}")
@@ -55,7 +55,7 @@ def district_options(lang: str, facets: Facets) -> list[dict]:
 
 
 def kind_options(lang: str, facets: Facets) -> list[dict]:
-    kinds = sorted(set(admin_profiles.current().kinds) | set(facets.kinds))
+    kinds = sorted(set(device_profiles.current().kinds) | set(facets.kinds))
     return [{"label": f"{kind_label(lang, k)} ({number(lang, facets.kinds.get(k, 0))})",
              "value": k} for k in kinds]
 
@@ -217,7 +217,7 @@ def register(app: Dash) -> None:
         except UploadError as exc:
             return report(lang, device_import.ImportReport(problem=Reason(exc.key))), no_update
         done = device_import.import_devices(connection(), text, actor.scope, recorded_as(actor),
-                                            admin_profiles.current().kinds)
+                                            device_profiles.current().kinds)
         audit(actor, "devices.import", file_name=filename, added=done.added,
               updated=done.updated, rejected=len(done.rejected), unplaced=len(done.unplaced),
               problem=done.problem.key if done.problem else None)

@@ -10,40 +10,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import flask
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from cityops.marked_yaml import FileProblem
 from dashboard.admin.authority import acting_admin, recorded_as
 from dashboard.admin.upload import UploadError, upload_text
+from dashboard.device_profiles import current
 from dashboard.i18n import translate
 from dashboard.session import language
 from devices.profile import Profile, ProfileSet
 from devices.profiles import ProfileProblems
-from devices.source import file_texts, in_force, with_upload
+from devices.source import file_texts, with_upload
 from identity.pool import connection
 from store import device_profiles
 
 MAX_CHARS = 100_000
 NAME_HINT = "my_kind.yaml"
-# Where pages find the deployment's profile folder: set from the settings at registration.
-FOLDER_KEY = "CITYOPS_PROFILES_DIR"
-
-
-def current() -> ProfileSet:
-    """The profiles in force for this request (asked of the store once per request)."""
-    if "device_profiles" not in flask.g:
-        folder = flask.current_app.config.get(FOLDER_KEY)
-        flask.g.device_profiles = in_force(connection(), Path(folder) if folder else None)
-    return flask.g.device_profiles
-
-
-def kind_name(lang: str, kind: str) -> str | None:
-    """A kind's name from its profile, in the page's language (None: no such profile)."""
-    profile = current().profile(kind)
-    if profile is None:
-        return None
-    return profile.name_en if lang == "en" else profile.name_zh
 
 
 def section(folder: Path) -> html.Div:
@@ -163,7 +145,6 @@ def result(lang: str, folder: Path, name: str | None, text: str, save: bool) -> 
 
 
 def register(app: Dash, folder: Path) -> None:
-    app.server.config[FOLDER_KEY] = str(folder)
     @app.callback(Output("admin-profiles-text", "value"),
                   Output("admin-profiles-name", "value"),
                   Output("admin-profiles-result", "children", allow_duplicate=True),

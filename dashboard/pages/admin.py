@@ -16,6 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 from dashboard.admin import devices, holidays, profiles, rules, users, workers
 from dashboard.admin.device_csv import template
 from dashboard.context import PageContext
+from dashboard.device_profiles import FOLDER_KEY
 from dashboard.i18n import city_zone, translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
@@ -41,7 +42,7 @@ def tab_content(tab: str) -> html.Div:
     if tab == "rules":
         return rules.section(Path(flask.current_app.config[RULES_DIR_KEY]))
     if tab == "profiles":
-        return profiles.section(Path(flask.current_app.config[profiles.FOLDER_KEY]))
+        return profiles.section(Path(flask.current_app.config[FOLDER_KEY]))
     if tab == "holidays":
         return holidays.section(_holidays_file(), _today())
     return {"workers": workers.section, "users": users.section}.get(tab, devices.section)()

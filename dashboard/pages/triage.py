@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from alerts.cases.severity import SEVERITIES
+from dashboard import device_profiles
 from dashboard.context import PageContext
 from dashboard.i18n import number, translate
 from dashboard.session import language, viewer
@@ -148,7 +149,7 @@ def show_case(case_id):
     wanted = _case_id(case_id)
     if wanted is None:
         return panel.placeholder(lang), None
-    view = read_view(connection(), who, wanted)
+    view = read_view(connection(), who, wanted, aggregates=device_profiles.aggregates())
     if view is None:
         return panel.placeholder(lang, "triage.detail.not_found"), None
     return panel.panel(lang, who.role, view), {"id": view.case["id"],

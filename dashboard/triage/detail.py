@@ -8,6 +8,7 @@ other query runs, so no callback can be talked into showing another area's case.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -47,20 +48,23 @@ def by_distance(case: dict[str, Any], devices: list[dict[str, Any]]) -> list[str
     return [d["device_id"] for d in sorted(devices, key=apart)]
 
 
-def read_view(conn, viewer, case_id: int, now: datetime | None = None) -> CaseView | None:
-    """The case and its surroundings for this viewer, or None outside their scope."""
+def read_view(conn, viewer, case_id: int, now: datetime | None = None,
+              aggregates: Mapping[str, str] | None = None) -> CaseView | None:
+    """The case and its surroundings for this viewer, or None outside their scope.
+    `aggregates`: metric -> mean | sum | last, from the profiles in force."""
     now = now or datetime.now(UTC)
     try:
         with conn.cursor() as cur:
             case = get_case(cur, viewer.scope, case_id)
             if case is None:
                 return None
-            return _surroundings(cur, viewer, case, now)
+            return _surroundings(cur, viewer, case, now, aggregates)
     finally:
         conn.rollback()  # reads only; hand the pooled connection back clean
 
 
-def _surroundings(cur, viewer, case: dict[str, Any], now: datetime) -> CaseView:
+def _surroundings(cur, viewer, case: dict[str, Any], now: datetime,
+                  aggregates: Mapping[str, str] | None) -> CaseView:
     sources = case_sources(cur, case["id"], viewer.role, viewer.scope)
     devices = nearby_devices(cur, viewer.scope, case)
     device = watched_device(case_labels(cur, case["id"]), sources)
@@ -74,7 +78,7 @@ def _surroundings(cur, viewer, case: dict[str, Any], now: datetime) -> CaseView:
         tried = [d for d in ranked if d in live][:1] or ranked[:NEAREST_TRIED]
     readings: dict[str, list] = {}
     for candidate in tried:
-        readings = readings_around(cur, candidate, start, end)
+        readings = readings_around(cur, candidate, start, end, aggregates)
         if readings:
             device = candidate
             break

@@ -8,7 +8,7 @@ rollup has not caught up yet.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,9 +16,20 @@ BEFORE = timedelta(hours=12)  # the normal pattern before the case opened
 LONGEST = timedelta(hours=48)  # the chart never spans more than the seeded/retained sample
 
 LABELS = "SELECT labels FROM alerts WHERE id = %s"
+# A minute's value as its metric's profile says: the mean, or the sum (a counter's
+# increments). A state (lamp on, water in) is its last value: read from the raw readings,
+# which the rollups do not keep, for the window's few hours of one device.
 ROLLUP = """
-SELECT bucket, metric, sum_value / n FROM readings_1m
-WHERE device_id = %s AND bucket >= %s AND bucket < %s ORDER BY metric, bucket
+SELECT bucket, metric, CASE WHEN metric = ANY(%s) THEN sum_value ELSE sum_value / n END
+FROM readings_1m
+WHERE device_id = %s AND bucket >= %s AND bucket < %s AND NOT metric = ANY(%s)
+ORDER BY metric, bucket
+"""
+LAST_PER_MINUTE = """
+SELECT DISTINCT ON (metric, date_trunc('minute', ts)) date_trunc('minute', ts), metric, value
+FROM readings
+WHERE device_id = %s AND ts >= %s AND ts < %s AND metric = ANY(%s)
+ORDER BY metric, date_trunc('minute', ts), ts DESC
 """
 REPORTING = """
 SELECT DISTINCT device_id FROM readings_1m
@@ -63,11 +74,19 @@ def _series(rows) -> dict[str, list[tuple[datetime, float]]]:
     return series
 
 
-def readings_around(cur, device_id: str, start: datetime,
-                    end: datetime) -> dict[str, list[tuple[datetime, float]]]:
-    """metric -> [(time, mean value)] of the device between start and end."""
-    cur.execute(ROLLUP, (device_id, start, end))
+def readings_around(cur, device_id: str, start: datetime, end: datetime,
+                    aggregates: Mapping[str, str] | None = None
+                    ) -> dict[str, list[tuple[datetime, float]]]:
+    """metric -> [(minute, value)] of the device between start and end; `aggregates`
+    (metric -> mean | sum | last, from the profiles) says what a minute's value is."""
+    aggregates = aggregates or {}
+    sums = [m for m, how in aggregates.items() if how == "sum"]
+    lasts = [m for m, how in aggregates.items() if how == "last"]
+    cur.execute(ROLLUP, (sums, device_id, start, end, lasts))
     rows = cur.fetchall()
+    if lasts:
+        cur.execute(LAST_PER_MINUTE, (device_id, start, end, lasts))
+        rows += cur.fetchall()
     if not rows:
         cur.execute(RAW, (device_id, start, end))
         rows = cur.fetchall()

@@ -159,3 +159,26 @@ def test_retention_drops_old_partitions_and_prunes_the_rollups(databases) -> Non
     assert partitions.partition_name(today - timedelta(days=40)) in dropped
     assert minutes == 1   # the 40-day-old minute bucket goes, the 5-day-old one stays
     assert hours == 1     # the hourly bucket older than HOURLY_DAYS goes
+
+
+def test_a_chart_reads_each_metric_as_its_profile_aggregates(settings, db) -> None:
+    """mean: the minute's mean; sum: its total; last (a state): its last value, from raw."""
+    from screens.triage.readings import readings_around
+    found = features.current(db)
+    minute = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=2)
+    device = "semantics-dev"
+    writer = ReadingWriter(db, found)
+    writer.write([Reading(minute + timedelta(seconds=s), device, metric, value)
+                  for s, metric, value in [(5, "lamp_on", 0.0), (50, "lamp_on", 1.0),
+                                           (5, "flow_m3h", 2.0), (50, "flow_m3h", 4.0),
+                                           (5, "voltage_v", 220.0), (50, "voltage_v", 224.0)]])
+    writer.finish()
+    rollups.refresh(db, found, until=datetime.now(UTC))
+    with db.cursor() as cur:
+        chart = readings_around(cur, device, minute - timedelta(minutes=5),
+                                minute + timedelta(minutes=5),
+                                {"lamp_on": "last", "flow_m3h": "sum", "voltage_v": "mean"})
+    db.rollback()
+    assert chart["lamp_on"] == [(minute, 1.0)]
+    assert chart["flow_m3h"] == [(minute, 6.0)]
+    assert chart["voltage_v"] == [(minute, 222.0)]
