@@ -21,6 +21,10 @@ FORBIDDEN: dict[str, set[str]] = {
     "store": {"alerts", "dashboard", "layers", "sim", "ingest", "screens"},
     "identity": {"alerts", "dashboard", "layers", "sim", "ingest", "ops", "screens"},
     "geo": {"alerts", "dashboard", "layers", "sim", "ingest", "ops", "screens"},
+    # Device profiles sit under ingest, the engine, the simulator and the pages; they keep
+    # their uploads in store/ and read their folder from the settings.
+    "devices": {"alerts", "dashboard", "layers", "sim", "ingest", "ops", "screens",
+                "identity", "geo"},
     "ingest": {"alerts", "dashboard", "layers", "sim", "screens"},
     # The engine reads with ingest's own decoders: one decoding of a message, not two.
     "alerts": {"dashboard", "layers", "sim", "screens"},
