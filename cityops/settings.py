@@ -199,6 +199,12 @@ class Settings:
         "CITYOPS_ESCALATE_METRICS_PORT", 9104, "SLA ticker /healthz and /metrics port", _port)
     escalate_every_seconds: float = _setting(
         "CITYOPS_ESCALATE_EVERY_SECONDS", 30.0, "seconds between SLA ticker passes", float)
+    health_metrics_port: int = _setting(
+        "CITYOPS_HEALTH_METRICS_PORT", 9105, "device health /healthz and /metrics port", _port)
+    health_every_seconds: float = _setting(
+        "CITYOPS_HEALTH_EVERY_SECONDS", 10.0,
+        "seconds between device health sweeps (a silent device shows offline within its "
+        "kind's offline-after plus this)", float)
     sim_metrics_port: int = _setting(
         "CITYOPS_SIM_METRICS_PORT", 9103, "simulator /healthz and /metrics port", _port)
     log_level: str = _setting(

@@ -10,6 +10,10 @@ from cityops.settings import Settings
 
 
 def register(subparsers) -> None:
+    p = subparsers.add_parser("health", help="device health: normal, alarm or offline from "
+                                             "the data, every CITYOPS_HEALTH_EVERY_SECONDS")
+    p.add_argument("--once", action="store_true", help="one sweep, print the counts, exit")
+    p.set_defaults(func=_health)
     p = subparsers.add_parser("profiles", help="device profiles (物模型): list the kinds in "
                                                "force, check or upload a profile file")
     actions = p.add_subparsers(dest="profiles_command", required=True)
@@ -23,6 +27,12 @@ def register(subparsers) -> None:
                                                "the store (services pick it up within ~10 s)")
     upload.add_argument("file", type=Path)
     upload.set_defaults(func=_upload)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from devices.health_service import run
+    return run(settings, settings.health_every_seconds, settings.health_metrics_port,
+               once=args.once)
 
 
 def _connect(settings: Settings):

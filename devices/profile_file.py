@@ -153,7 +153,7 @@ def _metric(r: Reader, kind: str, node: Any, line: int) -> MetricSpec:
         r.problem(node.line_of("aggregate"), f"aggregate must be one of {', '.join(AGGREGATES)}")
     label = node.get("label")
     zh, en = r.names(label, node.line_of("label"), f"{name}.label") if label else (name, name)
-    aliases = _aliases(r, node.get("aliases", []), node.line_of("aliases"), name, unit)
+    aliases = _aliases(r, node.get("aliases", LineList()), node.line_of("aliases"), name, unit)
     return MetricSpec(name, kind, unit, low, high, str(aggregate), zh, en, aliases, typical)
 
 

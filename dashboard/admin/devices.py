@@ -14,7 +14,15 @@ from dashboard.admin.upload import UploadError, upload_text
 from dashboard.i18n import number, translate, when
 from dashboard.session import language, viewer
 from identity.pool import connection
-from screens.admin.devices import STATUSES, DeviceFilter, Facets, device_facets, device_page
+from screens.admin.devices import (
+    STATUSES,
+    DeviceFilter,
+    Facets,
+    StatusChange,
+    device_facets,
+    device_page,
+    status_changes,
+)
 
 TEMPLATE_PATH = "/export/admin/devices-template.csv"
 BLOCK = 200
@@ -24,7 +32,8 @@ MAX_NOTES = 200  # lines listed in an import report; the counts cover them all
 COLUMNS = (("device_id", "device_id", 190), ("name", "name", 220), ("kind", "kind_label", 130),
            ("district_code", "district", 110), ("street_code", "street", 150),
            ("grid_code", "grid_code", 170), ("status", "status_label", 110),
-           ("last_ts", "last_seen", 150), ("registered_at", "registered", 150))
+           ("status_since", "status_since", 150), ("last_ts", "last_seen", 150),
+           ("registered_at", "registered", 150))
 
 
 def kind_label(lang: str, kind: str) -> str:
@@ -69,6 +78,7 @@ def grid_row(lang: str, row: dict) -> dict:
         "grid_code": row["grid_code"] or translate(lang, "admin.devices.unplaced"),
         "status": row["status"],
         "status_label": translate(lang, f"admin.status.{row['status']}"),
+        "status_since": when(lang, row["status_since"]) if row["status_since"] else "",
         "last_seen": when(lang, row["last_ts"]) if row["last_ts"] else "",
         "registered": when(lang, row["registered_at"]),
     }
@@ -117,9 +127,28 @@ def section() -> html.Div:
                 html.Div(id="admin-devices-count", className="admin-count"),
                 _grid(lang),
             ]),
-            _import_panel(lang),
+            html.Div([_import_panel(lang), changes_panel(lang, status_changes(
+                connection(), viewer().scope))], className="admin-side"),
         ]),
     ])
+
+
+def changes_panel(lang: str, changes: list[StatusChange]) -> html.Aside:
+    """The newest status changes the health sweep made, in the viewer's area."""
+    t = lambda key, **v: translate(lang, key, **v)  # noqa: E731 - a local shorthand
+    items = [html.Li([html.Span(when(lang, c.at), className="admin-when"), " ",
+                      html.B(c.device_id), f" {kind_label(lang, c.kind)} ",
+                      html.Span(t(f"admin.status.{c.from_status or 'no_data'}"),
+                                className=f"admin-status-{c.from_status or 'no_data'}"),
+                      " → ",
+                      html.Span(t(f"admin.status.{c.to_status}"),
+                                className=f"admin-status-{c.to_status}"),
+                      f" ({t(f'admin.health.reason.{c.reason}')})"]) for c in changes]
+    return html.Aside(className="admin-panel admin-health", id="admin-devices-changes",
+                      children=[html.H3(t("admin.health.title")),
+                                html.P(t("admin.health.help"), className="admin-help"),
+                                html.Ul(items, className="admin-health-list") if items
+                                else html.P(t("admin.health.none"), className="admin-note")])
 
 
 def _import_panel(lang: str) -> html.Aside:

@@ -9,6 +9,7 @@ as `no_data`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg2.extensions
 
@@ -25,7 +26,8 @@ STATUS = f"coalesce(ds.status, '{NO_DATA}')"  # a constant of this module, never
 SORTABLE: dict[str, str] = {
     "device_id": "d.device_id", "kind": "d.kind", "name": "d.name",
     "district_code": "d.district_code", "street_code": "d.street_code",
-    "grid_code": "d.grid_code", "status": STATUS, "last_ts": "ds.last_ts",
+    "grid_code": "d.grid_code", "status": STATUS, "status_since": "ds.status_since",
+    "last_ts": "ds.last_ts",
     "registered_at": "d.registered_at",
 }
 
@@ -33,7 +35,7 @@ FROM = "FROM devices d LEFT JOIN device_state ds ON ds.device_id = d.device_id"
 
 SELECT_PAGE = f"""
 SELECT d.device_id, d.kind, d.name, d.lon, d.lat, d.grid_code, d.street_code, d.district_code,
-       d.placed, d.registered_at, {STATUS} AS status, ds.last_ts,
+       d.placed, d.registered_at, {STATUS} AS status, ds.status_since, ds.last_ts,
        dn.name_zh AS district_zh, dn.name_en AS district_en,
        sn.name_zh AS street_zh, sn.name_en AS street_en
 {FROM}
@@ -52,6 +54,15 @@ SELECT d.district_code, a.name_zh, a.name_en, d.kind, {STATUS} AS status, count(
 WHERE {{where}}
 GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608 - as above
+
+
+# The newest status changes of devices in the viewer's area (the health sweep's record).
+CHANGES = """
+SELECT c.device_id, d.kind, c.at, c.from_status, c.to_status, c.reason
+FROM device_status_changes c JOIN devices d ON d.device_id = c.device_id
+WHERE {where}
+ORDER BY c.id DESC LIMIT %(limit)s
+"""  # noqa: S608 - the placeholder is filled from identity.scope's area rule
 
 
 @dataclass(frozen=True)
@@ -137,3 +148,24 @@ def device_facets(conn: psycopg2.extensions.connection, scope: Scope) -> Facets:
         kinds[kind] = kinds.get(kind, 0) + n
         statuses[status] = statuses.get(status, 0) + n
     return Facets(sum(n for *_, n in found), districts, kinds, statuses)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    device_id: str
+    kind: str
+    at: datetime
+    from_status: str | None
+    to_status: str
+    reason: str
+
+
+def status_changes(conn: psycopg2.extensions.connection, scope: Scope,
+                   limit: int = 15) -> list[StatusChange]:
+    """The newest status changes of devices in the viewer's area, newest first."""
+    clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
+    with conn.cursor() as cur:
+        cur.execute(CHANGES.format(where=clause), {**params, "limit": limit})
+        rows = [StatusChange(*row) for row in cur.fetchall()]
+    conn.rollback()
+    return rows

@@ -98,6 +98,7 @@ def _used_keys() -> set[str]:
         # Device kinds are named by their profiles (devices/default/*.yaml); only the
         # kind ingest gives a stranger is the catalogue's.
         "admin.kind.": ["unknown"],
+        "admin.health.reason.": ["silent", "case_open", "reporting", "case_closed"],
         "admin.profiles.col.": ["kind", "name", "interval", "offline_after", "metrics",
                                 "origin", "version", "file", "by", "at"],
     }
