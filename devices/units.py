@@ -23,7 +23,22 @@ SPELLINGS: dict[str, str] = {
 }
 # Units of the default profiles Pint has no name for: plain scale factors of a base unit.
 _DEFINITIONS = ("microstrain = 1e-6 = ue_strain",
-                "decibel_per_metre = [smoke_obscuration] = dB_per_m")
+                "decibel_per_metre = [smoke_obscuration] = dB_per_m",
+                "nephelometric_turbidity_unit = [turbidity] = NTU")
+
+# UN/CEFACT common codes (UN/ECE Recommendation 20) that FIWARE Smart Data Models put in
+# `unitCode`, as the UCUM/SenML symbols the profiles use. Only codes seen in city data are
+# listed; an unlisted code is refused as an unknown unit, never guessed.
+UNECE_CODES: dict[str, str] = {
+    "CEL": "Cel", "FAH": "degF", "KEL": "K", "P1": "%", "C62": "1",
+    "GQ": "ug/m3", "GP": "mg/m3", "59": "ppm",
+    "MTR": "m", "MMT": "mm", "CMT": "cm", "KMT": "km",
+    "KPA": "kPa", "PAL": "Pa", "A97": "hPa", "BAR": "bar", "MPA": "MPa",
+    "VLT": "V", "AMP": "A", "4K": "mA", "WTT": "W", "KWT": "kW", "KWH": "kWh",
+    "MQH": "m3/h", "MQS": "m3/s", "LTR": "L", "MTS": "m/s", "KMH": "km/h",
+    "DD": "deg", "2N": "dB", "LUX": "lx", "HTZ": "Hz", "SEC": "s", "MIN": "min", "HUR": "h",
+    "M1": "mg/L", "H61": "mS/cm", "G42": "uS/cm", "D10": "S/m",
+}
 _POWER = re.compile(r"([A-Za-z])([23])\b")  # m3 -> m**3, s2 -> s**2
 
 

@@ -38,7 +38,7 @@ class ReadingSteps:
 
     def __call__(self, headers, value: bytes | None) -> list[Reading]:
         profiles: ProfileSet = self.profiles.current()
-        readings = formats.decode_readings(headers, value, profiles)
+        readings = formats.decode_readings(headers, value, profiles, self.devices.registry)
         check_readings(readings, self.window, self.clock(), profiles.metrics)
         self.devices.check(readings)
         return readings

@@ -28,4 +28,5 @@ class Incident:
     community_code: str | None = None
     street_code: str | None = None
     district_code: str | None = None
+    media_url: str | None = None  # a photo the reporter attached (Open311 media_url)
     payload: dict = field(default_factory=dict)  # the original, for audit and re-processing

@@ -10,7 +10,7 @@ from psycopg2.extras import Json, execute_values
 
 COLUMNS = ("source", "source_id", "reported_at", "category", "subcategory", "description",
            "lon", "lat", "address", "reporter_name", "reporter_phone", "location_approx",
-           "grid_code", "community_code", "street_code", "district_code", "payload")
+           "grid_code", "community_code", "street_code", "district_code", "media_url", "payload")
 
 UPSERT = f"""
 INSERT INTO incidents ({", ".join(COLUMNS)}) VALUES %s

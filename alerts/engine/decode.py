@@ -35,7 +35,7 @@ class Decoder:
     def readings(self, headers, value: bytes | None) -> list[ReadingEvent]:
         """Raises ingest's BadMessage for a broken message."""
         profiles = self.profiles.current()
-        readings = formats.decode_readings(headers, value, profiles)
+        readings = formats.decode_readings(headers, value, profiles, self.places)
         check_readings(readings, self.window, self.clock(), profiles.metrics)
         found = []
         for ts, device_id, metric, reading in readings:

@@ -47,6 +47,17 @@ class DevicePlaces:
         place = self.places[device_id] = _place(device)
         return place
 
+    # The registry's lookups for the decoders (ingest/formats/common.py Context), waiting
+    # for the database like `get`.
+    def device(self, name: str) -> Device | None:
+        return self._waiting(lambda: self.registry.get(name))
+
+    def first(self, names) -> tuple[str, Device] | None:
+        return self._waiting(lambda: self.registry.first(names))
+
+    def canonical(self, name: str) -> str | None:
+        return self.registry.canonical(name)
+
     @staticmethod
     def _waiting(read: Callable):
         """Waits for the database rather than failing: a skipped reading would be lost.

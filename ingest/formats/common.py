@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -22,10 +22,28 @@ MAX_BYTES = 256 * 1024
 
 class Context(NamedTuple):
     """What a decoder may need besides the body: the profiles in force (metric names,
-    aliases, units) and the record's headers (e.g. the `device` an MQTT topic named)."""
+    aliases, units), the record's headers (e.g. the `device` an MQTT topic named), and the
+    device registry's lookup by id or alias (store/device_registry.py: a `Device` with the
+    canonical id and the kind, or None), cached in memory."""
 
     profiles: ProfileSet
     headers: Sequence[tuple[str, bytes | None]] | None = None
+    devices: Any = None  # DeviceRegistry-like: device(name), first(names), canonical(name)
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers or ():
+            if key == name:
+                return value.decode("utf-8", "replace") if value is not None else None
+        return None
+
+    def device(self, name: str) -> Any:
+        """The registered device `name` is the id or an alias of, or None."""
+        return self.devices.device(name) if self.devices is not None else None
+
+    def first_device(self, names: Sequence[str]) -> tuple[str, Any] | None:
+        """(name, device) of the first of `names` that is a registered device's id or
+        alias, or None."""
+        return self.devices.first(names) if self.devices is not None else None
 
 
 def default_context() -> Context:

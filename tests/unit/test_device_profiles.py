@@ -35,7 +35,7 @@ def test_the_packaged_set_holds_the_old_catalogue() -> None:
             "gauge"} <= set(profiles.kinds)
     spec = profiles.metric("pressure_kpa")
     assert (spec.kind, spec.unit, spec.low, spec.high) == ("water_main", "kPa", 0, 2500)
-    assert profiles.kinds_of("temperature_c") == {"smoke_detector", "air_station"}
+    assert profiles.kinds_of("temperature_c") == {"smoke_detector", "air_station", "water_quality"}
     assert profiles.profile("streetlight").offline_after_s == 1200
 
 
