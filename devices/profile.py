@@ -90,8 +90,8 @@ class ProfileSet:
                 metrics.setdefault(spec.name, spec)
                 kinds.setdefault(spec.name, set()).add(profile.kind)
                 for alias in spec.aliases:
-                    for key in ((profile.kind, alias.name), (None, alias.name),
-                                (None, alias.name.lower())):
+                    for key in ((profile.kind, alias.name), (profile.kind, alias.name.lower()),
+                                (None, alias.name), (None, alias.name.lower())):
                         aliases.setdefault(key, []).append((spec, alias))
         object.__setattr__(self, "metrics", MappingProxyType(metrics))
         object.__setattr__(self, "_kinds_of", MappingProxyType(
@@ -116,15 +116,23 @@ class ProfileSet:
     def profile(self, kind: str) -> Profile | None:
         return self.profiles.get(kind)
 
-    def resolve(self, name: str, unit: str | None = None, kind: str | None = None) -> Resolved:
+    def resolve(self, name: str, unit: str | None = None, kind: str | None = None,
+                origin: str | None = None) -> Resolved:
         """The canonical metric a name means, and how to convert a value given in `unit`.
 
-        A canonical name first; then an alias of `kind` (when the device's kind is known),
-        then an alias of any kind, exact before case-insensitive. Raises ProfileError."""
-        spec = self.metrics.get(name)
+        When the device's `kind` has a profile, only that kind's metrics answer (a device
+        reports what its model has): its canonical names, then its aliases, exact before
+        case-insensitive. Otherwise (a stranger, or no kind given) any profile's. Where
+        one name is an alias twice (SenML's `current` in A, a Smart Data Model's in mA),
+        the alias of the message's `origin` wins. Raises ProfileError."""
+        profile = self.profiles.get(kind) if kind else None
+        if profile is not None:
+            spec = next((m for m in profile.metrics if m.name == name), None)
+        else:
+            spec = self.metrics.get(name)
         alias = None
         if spec is None:
-            spec, alias = self._alias(name, kind)
+            spec, alias = self._alias(name, kind if profile is not None else None, origin)
         source_unit = unit or (alias.unit if alias else None) or spec.unit
         try:
             convert = SAME if source_unit == spec.unit else conversion(source_unit, spec.unit)
@@ -132,9 +140,11 @@ class ProfileSet:
             raise ProfileError("bad_unit", f"{name}: {exc}") from None
         return Resolved(spec.name, convert, alias.values if alias else None)
 
-    def _alias(self, name: str, kind: str | None) -> tuple[MetricSpec, Alias]:
-        keys = [(kind, name)] if kind else []
-        for key in (*keys, (None, name), (None, name.lower())):
+    def _alias(self, name: str, kind: str | None,
+               origin: str | None) -> tuple[MetricSpec, Alias]:
+        keys = [(kind, name), (kind, name.lower())] if kind else [(None, name),
+                                                                   (None, name.lower())]
+        for key in keys:
             found = self._aliases.get(key)
             if not found:
                 continue
@@ -142,5 +152,6 @@ class ProfileSet:
             if len(targets) > 1:
                 raise ProfileError("ambiguous_metric", f"{name!r} may be any of "
                                    f"{', '.join(sorted(targets))}; the device's kind decides")
-            return found[0]
-        raise ProfileError("unknown_metric", f"{name[:70]!r} is in no device profile")
+            return next((f for f in found if origin and f[1].origin == origin), found[0])
+        where = f"a metric of {kind}" if kind else "in any device profile"
+        raise ProfileError("unknown_metric", f"{name[:70]!r} is not {where}")

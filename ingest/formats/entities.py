@@ -73,13 +73,12 @@ def readings(ctx: Context, entity: Any, read: Callable[[Any], Attribute | None],
         if not naming.known(ctx, name, kind):
             unknown.append(name)
             continue
-        if isinstance(attribute.value, str) and not ctx.profiles.resolve(name, None,
-                                                                         kind).values:
+        if isinstance(attribute.value, str) and not naming.states(ctx, name, kind):
             continue  # text in a numeric metric's place: a status word, not a reading
         at = utc_time(attribute.observed_at, f"{name}.observedAt") \
             if attribute.observed_at else base
         found.append(naming.reading(ctx, at, device, kind, name, attribute.value,
-                                    unit_of(attribute.unit_code)))
+                                    unit_of(attribute.unit_code), "sdm"))
     if not found:
         raise BadMessage("unknown_metric", f"entity {entity['id'][:60]!r} has no attribute a "
                                            f"device profile knows (it has "
@@ -92,6 +91,8 @@ def _entity_time(entity: dict, read: Callable[[Any], Attribute | None]) -> datet
         if field in entity:
             attribute = read(entity[field])
             raw = attribute.value if attribute is not None else entity[field]
+            if isinstance(raw, dict) and raw.get("@type") == "DateTime":
+                raw = raw.get("@value")  # NGSI-LD's typed literal
             if isinstance(raw, str):
                 return utc_time(raw, field)
     return None

@@ -27,11 +27,12 @@ def device_of(ctx: Context, name: str) -> tuple[str, str | None]:
 
 
 def reading(ctx: Context, ts: datetime, device: str, kind: str | None, name: str,
-            value: Any, unit: str | None = None) -> Reading:
-    """One reading of `name` = `value` (in `unit`, or the name's usual unit); raises
-    BadMessage with the profile's reason (unknown_metric, bad_unit, ...)."""
+            value: Any, unit: str | None = None, origin: str | None = None) -> Reading:
+    """One reading of `name` = `value` (in `unit`, or the name's usual unit from the
+    alias of this `origin`: senml, sdm, thingsboard); raises BadMessage with the
+    profile's reason (unknown_metric, bad_unit, ...)."""
     try:
-        resolved = ctx.profiles.resolve(name, unit, kind)
+        resolved = ctx.profiles.resolve(name, unit, kind, origin)
     except ProfileError as exc:
         raise BadMessage(exc.reason, str(exc)) from None
     if isinstance(value, bool):
@@ -52,3 +53,11 @@ def known(ctx: Context, name: str, kind: str | None) -> bool:
     except ProfileError as exc:
         return exc.reason == "bad_unit"
     return True
+
+
+def states(ctx: Context, name: str, kind: str | None) -> bool:
+    """Whether `name` has text states (powerState: on / off) to read text values by."""
+    try:
+        return bool(ctx.profiles.resolve(name, None, kind).values)
+    except ProfileError:
+        return False

@@ -146,7 +146,7 @@ def decode(value: bytes | None, ctx: Context | None = None,
         device, kind, metric = _split(ctx, base["bn"] + name)
         metric = metric or _metric_by_unit(ctx, kind, unit, base["bn"] + name)
         readings.append(naming.reading(ctx, _time(base, record, now), device, kind, metric,
-                                       _value(record, base["bv"]), unit))
+                                       _value(record, base["bv"]), unit, "senml"))
     if not readings:
         raise BadMessage("missing_values", "the SenML pack holds no reading")
     return readings

@@ -54,10 +54,11 @@ def _readings(ctx: Context, name: str, doc: Any, now: float) -> list[Reading]:
             raise BadMessage("bad_timestamp", f"ts {ms} is out of range") from None
         for key, value in values.items():
             if not naming.known(ctx, key, kind) or isinstance(value, dict | list) or (
-                    isinstance(value, str) and not ctx.profiles.resolve(key, None, kind).values):
+                    isinstance(value, str) and not naming.states(ctx, key, kind)):
                 unknown.append(key)
                 continue
-            found.append(naming.reading(ctx, at, device, kind, key, value))
+            found.append(naming.reading(ctx, at, device, kind, key, value,
+                                        origin="thingsboard"))
     if not found:
         had = ", ".join(sorted(set(unknown))[:8])
         raise BadMessage("unknown_metric", f"no telemetry key of {name[:40]!r} is in a device "
