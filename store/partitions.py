@@ -8,6 +8,7 @@ do exactly this for one day and nothing else (store/roles.py says why).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import psycopg2.extensions
@@ -42,6 +43,18 @@ def ensure_days(conn: psycopg2.extensions.connection, first: date, last: date,
                 days.add(day)
             day += timedelta(days=1)
     return days
+
+
+def ensure_each(conn: psycopg2.extensions.connection, days: Iterable[date],
+                known: set[date]) -> set[date]:
+    """Create the partitions of `days` that are missing from `known`; returns all days."""
+    found = set(known)
+    with conn.cursor() as cur:
+        for day in days:
+            if day not in found:
+                cur.execute("SELECT cityops_add_readings_day(%s)", (day,))
+                found.add(day)
+    return found
 
 
 def drop_before(conn: psycopg2.extensions.connection, cutoff: date) -> list[str]:

@@ -71,13 +71,18 @@ class ReadingWriter:
         self.state = DeviceStateBuffer(state_seconds)
         self._days: set[date] | None = None
 
-    def _ensure_partitions(self, oldest: datetime, newest: datetime) -> None:
+    def _ensure_partitions(self, rows: Sequence[Reading], oldest: datetime,
+                           newest: datetime) -> None:
         if self._days is None:
             self._days = partitions.existing_days(self.conn)
         first = oldest.astimezone(UTC).date()
         last = newest.astimezone(UTC).date()
-        if any(d not in self._days for d in _days_between(first, last)):
-            self._days = partitions.ensure_days(self.conn, first, last)
+        if (last - first).days <= 2:  # the usual batch: today, maybe yesterday
+            wanted = _days_between(first, last)
+        else:  # a late reading among today's: only its day, not every day between
+            wanted = sorted({r.ts.astimezone(UTC).date() for r in rows})
+        if any(d not in self._days for d in wanted):
+            self._days = partitions.ensure_each(self.conn, wanted, self._days)
 
     def write(self, rows: Sequence[Reading], sync_state: bool = False) -> int:
         """Store a batch; returns how many rows were new. Commits the transaction.
@@ -95,7 +100,7 @@ class ReadingWriter:
                     # The oldest instant serves twice: partitions to create, rollups gone stale.
                     oldest = min(r.ts for r in rows)
                     if not self.features.timescale:  # TimescaleDB makes its own chunks
-                        self._ensure_partitions(oldest, max(r.ts for r in rows))
+                        self._ensure_partitions(rows, oldest, max(r.ts for r in rows))
                     inserted = self._copy(cur, rows)
                     rollups.mark_dirty(cur, oldest)
                 if with_state:

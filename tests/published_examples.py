@@ -22,7 +22,8 @@ DEVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("lamp-guadalajara-4567", "streetlight", (
         "streetlight:guadalajara:4567", "urn:ngsi-ld:Streetlight:streetlight:guadalajara:4567")),
     ("water-sevilla-d1", "water_quality", (
-        "waterqualityobserved:Sevilla:D1", "urn:ngsi-ld:WaterQualityObserved:waterqualityobserved:Sevilla:D1")),
+        "waterqualityobserved:Sevilla:D1",
+        "urn:ngsi-ld:WaterQualityObserved:waterqualityobserved:Sevilla:D1")),
     ("noise-vitoria-1", "noise_monitor", (
         "Vitoria-NoiseLevelObserved-2016-12-28T11:00:00_2016-12-28T12:00:00",
         "urn:ngsi-ld:NoiseLevelObserved:Vitoria-NoiseLevelObserved-2016-12-28T11:00:00_2016-12-28T12:00:00")),
@@ -62,7 +63,8 @@ def example(path: str) -> bytes:
 THINGSBOARD_DEVICE = "tb-sensor-1"
 EXPECTED: dict[str, tuple[str | None, int | str]] = {
     "senml/5.1.1-single-datapoint.json": (None, 1),
-    "senml/5.1.2-multiple-datapoints.json": (None, "unknown_metric"),  # voltage: not an air station's
+    # voltage is not an air station's metric (the same URN is an air station in §5.1.1)
+    "senml/5.1.2-multiple-datapoints.json": (None, "unknown_metric"),
     "senml/5.1.2-multiple-datapoints-time.json": (None, 7),
     "senml/5.1.3-multiple-measurements.json": (None, 5),  # lon/lat: a position, skipped
     "senml/5.1.4-resolved-data.json": (None, 5),
