@@ -72,6 +72,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bridge(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.mqtt_bridge import run
+    return run(settings)
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.service import STREAMS, run
     streams = tuple(args.stream) if args.stream else STREAMS
@@ -129,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, default=None,
                    help="consumer processes in one group (default CITYOPS_INGEST_PROCESSES)")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("bridge", help="carry devices' messages from another protocol into "
+                                      "Kafka")
+    p.add_argument("protocol", choices=["mqtt"], help="mqtt: subscribe to CITYOPS_MQTT_TOPICS")
+    p.set_defaults(func=cmd_bridge)
     sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("demo", help="stack, migrations, simulator, ingest and dashboard")

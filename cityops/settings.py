@@ -232,9 +232,28 @@ class Settings:
     kafka_controller_port: int = _setting(
         "CITYOPS_KAFKA_CONTROLLER_PORT", 9093, "KRaft controller port of the local broker", _port)
     kafka_heap: str = _setting("CITYOPS_KAFKA_HEAP", "768m", "Java heap of the local broker")
+    # MQTT: the broker devices publish to, and the bridge that carries their messages into
+    # Kafka (ingest/mqtt_bridge.py).
+    mqtt_host: str = _setting("CITYOPS_MQTT_HOST", "127.0.0.1",
+                              "MQTT broker of the devices; when unset, bin/cityops runs a "
+                              "local Mosquitto at this address")
+    mqtt_port: int = _setting("CITYOPS_MQTT_PORT", 1883, "MQTT broker port", _port)
+    mqtt_client_id: str = _setting(
+        "CITYOPS_MQTT_CLIENT_ID", "cityops-bridge",
+        "the bridge's MQTT client id: its persistent session (what the broker keeps for it "
+        "while it is down) is known by this name")
+    mqtt_topics: str = _setting(
+        "CITYOPS_MQTT_TOPICS",
+        "cityops/+device/native=native;cityops/+device/senml=senml;"
+        "v1/devices/+device/telemetry=thingsboard;v1/gateway/telemetry=thingsboard-gateway",
+        "MQTT topic patterns the bridge subscribes to and the format each carries: "
+        "pattern=format;...; a `+device` level is the device id")
+    bridge_metrics_port: int = _setting(
+        "CITYOPS_BRIDGE_METRICS_PORT", 9106, "MQTT bridge /healthz and /metrics port", _port)
     # Whether the variables were given, i.e. whether the services are someone else's.
     database_url_given: bool = field(default=False, metadata={"derived": True})
     kafka_bootstrap_given: bool = field(default=False, metadata={"derived": True})
+    mqtt_host_given: bool = field(default=False, metadata={"derived": True})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -250,6 +269,7 @@ class Settings:
                 raise ConfigError(env, f"cannot use {environ[env]!r}: {exc}") from None
         values["database_url_given"] = "DATABASE_URL" in environ
         values["kafka_bootstrap_given"] = "CITYOPS_KAFKA_BOOTSTRAP" in environ
+        values["mqtt_host_given"] = "CITYOPS_MQTT_HOST" in environ
         return cls(**values)
 
     @property
@@ -283,6 +303,11 @@ class Settings:
     def manages_kafka(self) -> bool:
         return self.manage_stack == "yes" or (self.manage_stack == "auto"
                                               and not self.kafka_bootstrap_given)
+
+    @property
+    def manages_mqtt(self) -> bool:
+        return self.manage_stack == "yes" or (self.manage_stack == "auto"
+                                              and not self.mqtt_host_given)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -71,7 +71,8 @@ def run(settings: Settings, rate: float) -> int:
     try:
         _prepare_store(settings)
         children = [_child("ingest"), _child("alerts"), _child("escalate"), _child("health"),
-                    _child("api"), _child("sim", "--rate", str(rate)), _child("dashboard")]
+                    _child("api"), _child("bridge", "mqtt"), _child("sim", "--rate", str(rate)),
+                    _child("dashboard")]
         url = f"http://{settings.dashboard_host}:{settings.dashboard_port}/"
         print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
         while not stop.requested:

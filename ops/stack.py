@@ -1,4 +1,5 @@
-"""The local stack as one thing: install, start, stop and report on Kafka and PostgreSQL.
+"""The local stack as one thing: install, start, stop and report on Kafka, PostgreSQL and
+the devices' MQTT broker (Mosquitto).
 
 Services whose address was given in the environment (DATABASE_URL,
 CITYOPS_KAFKA_BOOTSTRAP) belong to someone else: they are used, never started or stopped,
@@ -14,6 +15,7 @@ from cityops.settings import Settings
 from cityops.stream.kafka_client import admin_client
 from cityops.topics import ensure_topics, topic_specs
 from ops.kafka import LocalKafka, port_open, split_bootstrap
+from ops.mosquitto import LocalMosquitto
 from ops.postgres import LocalPostgres
 from store import db, features
 
@@ -42,6 +44,8 @@ def install(settings: Settings) -> None:
         LocalPostgres(settings).install()
     if settings.manages_kafka:
         LocalKafka(settings).install()
+    if settings.manages_mqtt:
+        LocalMosquitto(settings).install()
 
 
 def up(settings: Settings) -> StackReport:
@@ -51,6 +55,8 @@ def up(settings: Settings) -> StackReport:
         report.started.append("postgresql")
     if settings.manages_kafka and LocalKafka(settings).start():
         report.started.append("kafka")
+    if settings.manages_mqtt and LocalMosquitto(settings).start():
+        report.started.append("mosquitto")
     admin = admin_client(settings)
     try:
         report.topics_created = ensure_topics(admin, topic_specs(settings))
@@ -66,6 +72,9 @@ def down(settings: Settings, only: list[str] | None = None) -> list[str]:
     if settings.manages_kafka and (only is None or "kafka" in only):
         if LocalKafka(settings).stop():
             stopped.append("kafka")
+    if settings.manages_mqtt and (only is None or "mosquitto" in only):
+        if LocalMosquitto(settings).stop():
+            stopped.append("mosquitto")
     if settings.manages_postgres and (only is None or "postgresql" in only):
         if LocalPostgres(settings).stop():
             stopped.append("postgresql")
@@ -90,6 +99,9 @@ def status(settings: Settings) -> dict[str, str]:
     result["postgis"] = report.postgis_version or "absent"
     result["timescaledb"] = report.timescale
     result["series_jobs"] = _series_jobs(settings)
+    result["mosquitto"] = ("running" if port_open(settings.mqtt_host, settings.mqtt_port)
+                           else "stopped") + (" (local)" if settings.manages_mqtt
+                                              else " (external)")
     return result
 
 

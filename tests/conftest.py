@@ -140,7 +140,8 @@ def _world(base: Settings, databases: Databases, label: str, prefix: str,
         ingest_group=f"ingest-{group_suffix}",
         alerts_group=f"alerts-{group_suffix}", ingest_metrics_port=free_port(count=2),
         alerts_metrics_port=free_port(), sim_metrics_port=free_port(),
-        escalate_metrics_port=free_port(), health_metrics_port=free_port(), api_port=free_port(),
+        escalate_metrics_port=free_port(), health_metrics_port=free_port(),
+        bridge_metrics_port=free_port(), api_port=free_port(),
         dashboard_port=free_port(),
         ingest_batch_ms=200, rollup_refresh_seconds=1)
     conn = store_db.connect(url)
