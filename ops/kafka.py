@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -15,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from cityops.settings import REPO_ROOT, ConfigError, Settings
+from ops import pidfile
 from ops.system import StackError, ensure_packages
 
 log = logging.getLogger(__name__)
@@ -102,12 +101,7 @@ class LocalKafka:
 
     # -- process --------------------------------------------------------------------
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text())
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (OSError, ValueError):
-            return None
-        return pid if b"kafka.Kafka" in cmdline else None
+        return pidfile.running(self.pid_file, b"kafka.Kafka")
 
     def _write_config(self) -> Path:
         config = self.home / "server.properties"
@@ -173,16 +167,4 @@ class LocalKafka:
             admin.close()
 
     def stop(self, timeout: float = 30) -> bool:
-        pid = self.pid()
-        if not pid:
-            self.pid_file.unlink(missing_ok=True)
-            return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.pid():
-            time.sleep(0.2)
-        if self.pid():
-            log.warning("Kafka did not stop in time; killing it", extra={"pid": pid})
-            os.kill(pid, signal.SIGKILL)
-        self.pid_file.unlink(missing_ok=True)
-        return True
+        return pidfile.stop(self.pid_file, b"kafka.Kafka", "Kafka", timeout)

@@ -8,13 +8,11 @@ restarted broker still holds what a disconnected bridge has not yet taken.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import subprocess
 import time
-from pathlib import Path
 
 from cityops.settings import ConfigError, Settings
+from ops import pidfile
 from ops.kafka import port_open
 from ops.system import StackError, ensure_packages
 
@@ -47,12 +45,7 @@ class LocalMosquitto:
         ensure_packages(PACKAGES)
 
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text())
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (OSError, ValueError):
-            return None
-        return pid if b"mosquitto" in cmdline else None
+        return pidfile.running(self.pid_file, b"mosquitto")
 
     def start(self, timeout: float = 20) -> bool:
         """Start the broker unless it runs; True if this call started it."""
@@ -82,16 +75,5 @@ class LocalMosquitto:
         raise StackError(f"Mosquitto did not listen on {self.host}:{self.port} in {timeout}s")
 
     def stop(self, timeout: float = 10) -> bool:
-        pid = self.pid()
-        if not pid:
-            self.pid_file.unlink(missing_ok=True)
-            return False
-        os.kill(pid, signal.SIGTERM)  # Mosquitto saves its persistence file on SIGTERM
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.pid():
-            time.sleep(0.1)
-        if self.pid():
-            log.warning("Mosquitto did not stop in time; killing it", extra={"pid": pid})
-            os.kill(pid, signal.SIGKILL)
-        self.pid_file.unlink(missing_ok=True)
-        return True
+        # Mosquitto saves its persistence file on SIGTERM.
+        return pidfile.stop(self.pid_file, b"mosquitto", "Mosquitto", timeout)
