@@ -76,7 +76,8 @@ def _storable_text(value: object, name: str, limit: int) -> None:
 
 
 def check_incidents(rows: list, window: TimeWindow, now: datetime) -> None:
-    _require(len(rows) == 1, f"{len(rows)} incidents from one message")
+    # One incident a message, or a GeoReport response's array of them (ingest/formats/open311.py)
+    _require(1 <= len(rows) <= 100, f"{len(rows)} incidents from one message")
     (incident,) = rows
     _require(type(incident) is Incident, f"{type(incident).__name__} is not an Incident")
     _require(incident.source in SOURCES, f"source {incident.source!r}")

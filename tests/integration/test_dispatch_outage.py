@@ -31,7 +31,7 @@ def private_broker(run, base_settings):
     return run.replace(kafka_bootstrap=private.kafka_bootstrap,
                        kafka_controller_port=private.kafka_controller_port,
                        state_dir=private.state_dir, kafka_heap="512m", manage_stack="auto",
-                       kafka_bootstrap_given=False)
+                       kafka_bootstrap_given=False, mqtt_host_given=True)
 
 
 def delivered(settings, delivery_id: str, within_s: float) -> bool:

@@ -41,21 +41,23 @@ def test_config_masks_the_database_password(settings) -> None:
 
 def test_a_second_stack_goes_up_and_down_idempotently(tmp_path) -> None:
     """A whole stack of its own (other ports, other state folder): up, up, down, down."""
-    kafka, controller, pg = free_port(), free_port(), free_port()
+    kafka, controller, pg, mqtt = free_port(), free_port(), free_port(), free_port()
     env = {"CITYOPS_MANAGE_STACK": "yes", "CITYOPS_STATE_DIR": str(tmp_path / "state"),
            "CITYOPS_KAFKA_BOOTSTRAP": f"127.0.0.1:{kafka}",
            "CITYOPS_KAFKA_CONTROLLER_PORT": str(controller),
-           "DATABASE_URL": f"postgresql://cityops@127.0.0.1:{pg}/cityops"}
+           "DATABASE_URL": f"postgresql://cityops@127.0.0.1:{pg}/cityops",
+           "CITYOPS_MQTT_PORT": str(mqtt)}
     try:
         first = run_cli(None, "stack", "up", timeout=240, **env)
         assert first.returncode == 0, first.stderr
-        assert "started: postgresql, kafka" in first.stdout
+        assert "started: postgresql, kafka, mosquitto" in first.stdout
         again = run_cli(None, "stack", "up", timeout=120, **env)
         assert "started: nothing (already running)" in again.stdout, again.stderr
     finally:
         down = run_cli(None, "stack", "down", timeout=120, **env)
-    assert down.returncode == 0 and "stopped: kafka, postgresql" in down.stdout, down.stderr
-    assert port_closed(kafka) and port_closed(pg)
+    assert down.returncode == 0 and "stopped: kafka, mosquitto, postgresql" in down.stdout, \
+        down.stderr
+    assert port_closed(kafka) and port_closed(pg) and port_closed(mqtt)
     twice = run_cli(None, "stack", "down", timeout=60, **env)
     assert twice.returncode == 0 and "stopped: nothing (not running)" in twice.stdout
     # pytest's folder is private, so the cluster went to /var/lib/cityops: remove it.

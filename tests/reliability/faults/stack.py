@@ -25,12 +25,12 @@ def private_settings(base: Settings) -> Settings:
     folder, so two reliability runs at once (`cityops reliability` collects this module
     in every run) never stop each other's broker or database."""
     state_dir = Path(tempfile.mkdtemp(prefix="cityops-faultstack-"))
-    kafka, controller, postgres = free_port(), free_port(), free_port()
+    kafka, controller, postgres, mqtt = free_port(), free_port(), free_port(), free_port()
     return base.replace(
         kafka_bootstrap=f"127.0.0.1:{kafka}", kafka_controller_port=controller,
-        database_url=f"postgresql://cityops@127.0.0.1:{postgres}/cityops",
+        database_url=f"postgresql://cityops@127.0.0.1:{postgres}/cityops", mqtt_port=mqtt,
         manage_stack="yes", state_dir=state_dir, kafka_heap="512m",
-        database_url_given=True, kafka_bootstrap_given=True)
+        database_url_given=True, kafka_bootstrap_given=True, mqtt_host_given=True)
 
 
 def _share_kafka_jars(settings: Settings) -> None:
