@@ -5,7 +5,7 @@ Before the fix, the engine let time pass (absence ticks, by the wall clock) afte
 that returned fewer records than its maximum: the empty polls of a group join and the
 short polls at each fetch boundary while it worked through the backlog. Each of those
 ticks saw the readings not yet consumed as silence, and every device past `after` went
-"offline". Here the engine is stopped for 15 s under a steady feed with `after: 10s`,
+"offline". Here the engine is stopped for 9 s under a steady feed with `after: 6s`,
 then restarted with small polls and small fetches, so it catches up in many partial polls.
 A device that really went silent must still go offline once the engine has caught up.
 """
@@ -39,7 +39,7 @@ rules:
     category: 设备离线
     severity: minor
     match: {device_kind: air_station}
-    params: {after: 10s}
+    params: {after: 6s}
     auto_resolve: true
 """
 
@@ -95,7 +95,7 @@ def wait(condition, what: str, seconds: float = 60) -> None:
 
 def test_a_restart_after_the_offline_window_fires_only_for_silent_devices(
         isolated, tmp_path) -> None:
-    figures = downtime_run(isolated("watermark"), tmp_path, devices=20, down_s=15)
+    figures = downtime_run(isolated("watermark"), tmp_path, devices=20, down_s=9)
     assert figures["offline_cases"] == [SILENT], figures
 
 
@@ -140,6 +140,6 @@ def downtime_run(settings, rules, devices: int, down_s: int) -> dict:
     finally:
         feed.stopped.set()
         feed.join(timeout=10)
-    return {"devices": devices, "down_s": down_s, "offline_after_s": 10,
+    return {"devices": devices, "down_s": down_s, "offline_after_s": 6,
             "backlog": backlog, "caught_up_s": round(caught_up_s, 1),
             "offline_cases": sorted(offline_cases(settings))}

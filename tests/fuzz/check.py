@@ -64,6 +64,7 @@ def check_readings(rows: list, window: TimeWindow, now: datetime) -> None:
 
 
 _TEXT_LIMITS = {"source_id": 128, "category": 64, "subcategory": 64, "description": 4000,
+                "media_url": 1000,
                 "address": 500, "reporter_name": 100, "reporter_phone": 32}
 
 
@@ -78,7 +79,11 @@ def _storable_text(value: object, name: str, limit: int) -> None:
 def check_incidents(rows: list, window: TimeWindow, now: datetime) -> None:
     # One incident a message, or a GeoReport response's array of them (ingest/formats/open311.py)
     _require(1 <= len(rows) <= 100, f"{len(rows)} incidents from one message")
-    (incident,) = rows
+    for incident in rows:
+        _check_incident(incident, window, now)
+
+
+def _check_incident(incident: object, window: TimeWindow, now: datetime) -> None:
     _require(type(incident) is Incident, f"{type(incident).__name__} is not an Incident")
     _require(incident.source in SOURCES, f"source {incident.source!r}")
     _require(bool(incident.source_id), "no source_id")

@@ -25,7 +25,7 @@ def test_kill_9_of_the_alerts_engine_under_a_stream(base_settings, databases, re
     fault = scenario.Fault("kill -9 alerts engine (short)",
                            scenario.kill_9_and_restart("alerts"))
     try:
-        figures = scenario.run(world, Plan(instants=120, per_second=8), fault, "short",
+        figures = scenario.run(world, Plan(instants=80, per_second=8), fault, "short",
                                settle_s=40)
     finally:
         delete_topics(world)
