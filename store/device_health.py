@@ -3,7 +3,8 @@
 
 - offline: the device's newest reading is older than its kind's offline-after, measured
   from the reference time below;
-- alarm: a case a rule raised from the device (labels.device) is open;
+- alarm: a case a rule raised from the device (labels.device), or one its rule fire was
+  merged into (case_sources), is open;
 - normal: otherwise. Offline beats alarm: a silent device's readings say nothing.
 
 The reference time is the newest reading any device has sent, but never later than the
@@ -30,9 +31,14 @@ WITH ref AS (
     SELECT least(now(), max(last_ts)) AS at FROM device_state
 ), kinds AS (
     SELECT * FROM unnest(%(kinds)s::text[], %(offline)s::float8[]) AS k(kind, offline_s)
+), open_cases AS (
+    SELECT id, labels FROM alerts WHERE state NOT IN ('closed', 'rejected', 'resolved')
 ), alarmed AS (
-    SELECT DISTINCT labels->>'device' AS device_id FROM alerts
-    WHERE state NOT IN ('closed', 'rejected', 'resolved') AND labels ? 'device'
+    -- the device a case was raised from, or a device whose rule fire was merged into it
+    SELECT labels->>'device' AS device_id FROM open_cases WHERE labels ? 'device'
+    UNION
+    SELECT cs.details->>'device' FROM case_sources cs JOIN open_cases o ON o.id = cs.alert_id
+    WHERE cs.source_kind = 'rule' AND cs.details ? 'device'
 ), wanted AS (
     SELECT s.device_id, s.status AS old,
            CASE WHEN s.last_ts < ref.at - make_interval(
