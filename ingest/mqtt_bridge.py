@@ -7,10 +7,12 @@ other record: decoding, validation, dead letters.
 
 Delivery: the bridge subscribes with QoS 1 under a fixed client id and a persistent
 session, and acknowledges a message to the MQTT broker only once Kafka has acknowledged
-it (acks=all). A bridge killed at any point leaves its unacknowledged messages with the
-broker, which sends them again when the bridge is back; messages published meanwhile wait
-in the session. So nothing is lost; some may reach Kafka twice, which the readings table's
-key makes harmless.
+it (acks=all), in the order the messages arrived (ingest/mqtt_acks.py). Producing happens
+on the bridge's own thread, never in paho's network thread, so a slow or absent Kafka
+cannot stop the MQTT keepalives. A bridge killed at any point leaves its unacknowledged
+messages with the broker, which sends them again when the bridge is back; messages
+published meanwhile wait in the session. So nothing is lost; some may reach Kafka twice,
+which the readings table's key makes harmless.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from cityops.settings import ConfigError, Settings
 from cityops.stream import kafka_client
 from ingest import mqtt_topics
 from ingest.formats import READING_FORMATS
+from ingest.mqtt_acks import AckLedger
 
 log = logging.getLogger("cityops.bridge")
 PORT_OPTION = "CITYOPS_BRIDGE_METRICS_PORT"
@@ -58,7 +61,9 @@ class Bridge:
         self.topic = settings.topic("readings")
         self.producer = kafka_client.producer(settings, client_id="cityops-bridge",
                                               linger_ms=5)
-        self.acks: queue.Queue = queue.Queue()
+        self.inbox: queue.Queue = queue.Queue(maxsize=10_000)
+        self.ledger = AckLedger()
+        self.generation = 0
         self.failed = threading.Event()
         self.connected = False
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
@@ -75,6 +80,7 @@ class Bridge:
             return
         self.metrics.connected.set(1)
         self.connected = True
+        self.generation = self.ledger.connected()
         client.subscribe([(r.subscription, 1) for r in self.routes])
         log.info("connected to MQTT", extra={"topics": [r.subscription for r in self.routes]})
 
@@ -84,13 +90,21 @@ class Bridge:
         log.warning("disconnected from MQTT; reconnecting", extra={"reason": str(reason)})
 
     def _message(self, _client, _userdata, message: mqtt.MQTTMessage) -> None:
+        # paho's network thread: only note the message; the bridge's thread produces it.
+        generation = self.generation
+        if message.qos > 0:  # QoS 0 is never acknowledged
+            self.ledger.received(generation, message.mid)
+        self.inbox.put((generation, message))
+
+    def _produce(self, generation: int, message: mqtt.MQTTMessage) -> None:
+        mid = message.mid
         found = mqtt_topics.route(self.routes, message.topic)
         if found is None or len(message.payload) > MAX_BYTES:
             reason = "no_route" if found is None else "oversized"
             self.metrics.dropped.labels(reason).inc()
             log.warning("MQTT message not bridged", extra={"topic": message.topic[:200],
                                                            "reason": reason})
-            self.acks.put((message.mid, message.qos, None))
+            self.ledger.confirmed(generation, mid)
             return
         fmt, device = found
         headers = [("format", fmt.encode()), ("mqtt_topic", message.topic.encode())]
@@ -99,8 +113,13 @@ class Bridge:
         self.metrics.in_flight.inc()
         future = self.producer.send(self.topic, key=(device or message.topic).encode(),
                                     value=message.payload, headers=headers)
-        mid, qos = message.mid, message.qos
-        future.add_callback(lambda _meta: self.acks.put((mid, qos, fmt)))
+
+        def done(_meta) -> None:
+            self.metrics.in_flight.dec()
+            self.metrics.bridged.labels(fmt).inc()
+            self.ledger.confirmed(generation, mid)
+
+        future.add_callback(done)
         future.add_errback(self._lost)
 
     def _lost(self, exc: BaseException) -> None:
@@ -110,17 +129,16 @@ class Bridge:
         self.failed.set()
 
     def drain(self) -> None:
-        """Acknowledge to MQTT what Kafka has acknowledged."""
+        """Produce what arrived; acknowledge to MQTT, in arrival order, what Kafka has."""
         while True:
             try:
-                mid, qos, fmt = self.acks.get_nowait()
+                generation, message = self.inbox.get_nowait()
             except queue.Empty:
-                return
-            if qos > 0:
-                self.client.ack(mid, qos)
-            if fmt is not None:
-                self.metrics.in_flight.dec()
-                self.metrics.bridged.labels(fmt).inc()
+                break
+            self._produce(generation, message)
+        generation = self.generation
+        for mid in self.ledger.releasable(generation):
+            self.client.ack(mid, 1)
 
     def run(self, stop: threading.Event) -> int:
         self.client.connect_async(self.settings.mqtt_host, self.settings.mqtt_port,
@@ -129,7 +147,7 @@ class Bridge:
         try:
             while not stop.is_set() and not self.failed.is_set():
                 self.drain()
-                stop.wait(0.02)
+                stop.wait(0.01)
             self.producer.flush(timeout=30)
             self.drain()
         except KafkaError as exc:
