@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from alerts.cases.states import OPEN, STATES, label
 
 # `system` is the alerts engine itself (auto-dispatch, auto-resolve, extension expiry).
-ROLES: tuple[str, ...] = ("operator", "manager", "leader", "worker", "admin", "system")
+ROLES: tuple[str, ...] = ("operator", "manager", "leader", "worker", "unit", "admin",
+                          "system")
 
 ROLE_NAMES: dict[str, str] = {
     "operator": "受理/派遣/核查员",
     "manager": "值班长",
     "leader": "领导",
     "worker": "处置人员",
+    "unit": "责任单位",
     "admin": "系统管理员",
     "system": "系统",
 }
@@ -51,24 +53,36 @@ def _move(action: str, name: str, sources: set[str], target: str | None,
 
 
 _DESK = {"operator", "manager"}
+# Whoever holds the case and works it: a grid worker, or a unit's staff (issue #16). Which
+# worker or unit that is, is `alerts.cases.holders`' question.
+_HANDS = {"worker", "unit"}
+# Cases a unit may be called to while they are being worked.
+_WORKED = {"dispatched", "in_progress", "extended"}
 
 # Admins run accounts and configuration, not cases: they appear in no row on purpose.
 MOVES: dict[str, Move] = {m.action: m for m in (
     _move("confirm", "立案", {"new"}, "confirmed", _DESK),
     _move("reject", "不予立案", {"new"}, "rejected", _DESK, needs_note=True),
     _move("dispatch", "派遣", {"confirmed", "returned"}, "dispatched", _DESK | {"system"}),
-    _move("accept", "签收", {"dispatched"}, "in_progress", {"worker"}),
-    _move("return", "退回", {"dispatched", "in_progress"}, "returned", {"worker"},
+    # 吹哨: a street desk calls a lead unit and co-units to a case that needs several.
+    _move("whistle", "吹哨", {"confirmed", "returned"}, "dispatched", _DESK, needs_note=True),
+    _move("accept", "签收", {"dispatched"}, "in_progress", _HANDS),
+    _move("return", "退回", {"dispatched", "in_progress"}, "returned", _HANDS,
           needs_note=True),
-    _move("handle", "处置完毕", {"in_progress"}, "handled", {"worker"}),
-    _move("verify", "核查结案", {"handled"}, "closed", _DESK),
+    _move("handle", "处置完毕", {"in_progress"}, "handled", _HANDS),
+    # 报到 and the unit's written part: the case stays where it is.
+    _move("report_in", "报到", _WORKED, None, {"unit"}, records_state=False),
+    _move("contribute", "反馈处置意见", _WORKED | {"handled"}, None, {"unit"},
+          needs_note=True, records_state=False),
+    # The desk's 核查员 or the grid worker of the place checks the fix on site.
+    _move("verify", "核查结案", {"handled"}, "closed", _DESK | {"worker"}),
     _move("reopen", "返工", {"handled"}, "dispatched", _DESK, needs_note=True),
-    _move("ask_extension", "申请延期", {"in_progress"}, None, {"worker"}, needs_note=True),
+    _move("ask_extension", "申请延期", {"in_progress"}, None, _HANDS, needs_note=True),
     _move("extend", "延期", {"in_progress"}, "extended", {"manager", "leader"},
           needs_note=True),
-    _move("resume", "恢复处置", {"extended"}, "in_progress", {"worker", "manager", "system"}),
+    _move("resume", "恢复处置", {"extended"}, "in_progress", _HANDS | {"manager", "system"}),
     _move("ask_park", "申请挂账", {"dispatched", "in_progress", "returned"}, None,
-          {"worker", "operator"}, needs_note=True),
+          _HANDS | {"operator"}, needs_note=True),
     _move("park", "挂账", {"dispatched", "in_progress", "returned"}, "parked", {"leader"},
           needs_note=True),
     _move("unpark", "解除挂账", {"parked"}, "dispatched", {"manager", "leader"}),

@@ -17,6 +17,7 @@ class CaseFacts:
     handled_by: str | None
     auto_resolve: bool
     tier: str = "grid"
+    unit_code: str | None = None  # the unit holding the case, if a unit does
 
 
 def refusal(move: Move, actor: str, note: str | None, case: CaseFacts) -> str | None:

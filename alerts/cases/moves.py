@@ -24,6 +24,7 @@ from psycopg2.extras import Json
 from alerts.cases.errors import CaseNotFound, Conflict, Refused
 from alerts.cases.flow import may
 from alerts.cases.guards import CaseFacts, refusal
+from alerts.cases.holders import record_unit_part, unit_refusal
 from alerts.cases.states import FINISHED
 from alerts.cases.tiers import next_tier
 
@@ -79,7 +80,7 @@ INSERT INTO alert_events (alert_id, actor, action, from_state, to_state, note, d
 VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
 """
 
-READ_CASE = ("SELECT state, version, handled_by, auto_resolve, tier FROM alerts "
+READ_CASE = ("SELECT state, version, handled_by, auto_resolve, tier, unit_code FROM alerts "
              "WHERE id = %s")
 
 # closed_at marks the end of the flow; a reopened or reviewed case is open again.
@@ -126,29 +127,34 @@ def read_facts(cur, alert_id: int, *, lock: bool = False) -> CaseFacts:
 def transition(conn: Connection, alert_id: int, action: str, actor: str, role: str,
                expected_version: int, note: str | None = None,
                details: dict[str, Any] | None = None, *, effects: Effects | None = None,
-               event_action: str | None = None, tier: str | None = None) -> Moved:
+               event_action: str | None = None, tier: str | None = None,
+               unit: str | None = None) -> Moved:
     """Make one move of the case flow, or raise Refused / Conflict / CaseNotFound."""
     with conn, conn.cursor() as cur:
         return transition_in(cur, alert_id, action, actor, role, expected_version, note,
-                             details, effects=effects, event_action=event_action, tier=tier)
+                             details, effects=effects, event_action=event_action, tier=tier,
+                             unit=unit)
 
 
 def transition_in(cur, alert_id: int, action: str, actor: str, role: str,
                   expected_version: int, note: str | None = None,
                   details: dict[str, Any] | None = None, *, effects: Effects | None = None,
-                  event_action: str | None = None, tier: str | None = None) -> Moved:
+                  event_action: str | None = None, tier: str | None = None,
+                  unit: str | None = None) -> Moved:
     """transition inside the caller's transaction; Refused / Conflict leave it usable.
 
     `effects` writes what rides along with the move (see `Effects`); `event_action` names
     the event when something other than the move itself made it (a rating: `rate`);
-    `tier` is the tier answering after a dispatch (the chosen worker's)."""
+    `tier` is the tier answering after a dispatch (the chosen worker's); `unit` is the
+    unit a `unit` role acts for (the account's)."""
     case = read_facts(cur, alert_id)
     if case.version != expected_version:
         raise Conflict(alert_id, expected_version, case.state, case.version)
     verdict = may(role, action, case.state)
     if not verdict:
         raise Refused(alert_id, action, verdict.reason)
-    why_not = refusal(verdict.move, actor, note, case)
+    why_not = (refusal(verdict.move, actor, note, case)
+               or unit_refusal(cur, verdict.move, role, unit, alert_id, case.unit_code))
     if why_not:
         raise Refused(alert_id, action, why_not)
     move = verdict.move
@@ -163,7 +169,10 @@ def transition_in(cur, alert_id: int, action: str, actor: str, role: str,
         now = read_facts(cur, alert_id)
         raise Conflict(alert_id, expected_version, now.state, now.version)
     moved = Moved(alert_id, action, case.state, to_state, row[0], 0, case.tier, to_tier)
+    record_unit_part(cur, action, alert_id, unit, actor)
     more = effects(cur, moved) if effects is not None else None
+    if unit:
+        more = {"unit_code": unit, **(more or {})}
     event_id = record_event(cur, alert_id, actor, event_action or action, case.state,
                             to_state if move.records_state else None, note,
                             {**(details or {}), **(more or {})} or None)

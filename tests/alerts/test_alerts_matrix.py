@@ -16,38 +16,53 @@ from alerts.cases.moves import transition
 from alerts.cases.states import STATES
 
 DESK = {"operator", "manager"}
+HANDS = {"worker", "unit"}
 OPEN = set(STATES) - {"closed", "rejected", "resolved"}
 WORK = {"dispatched", "in_progress", "returned"}
+WORKED = {"dispatched", "in_progress", "extended"}
+# Every case is placed as held by this unit, which a whistle also called (issue #16).
+UNIT = "matrix-unit"
 
 # action: (states it starts from, state it leads to or None to stay, roles)
 EXPECTED: dict[str, tuple[set[str], str | None, set[str]]] = {
     "confirm": ({"new"}, "confirmed", DESK),
     "reject": ({"new"}, "rejected", DESK),
     "dispatch": ({"confirmed", "returned"}, "dispatched", DESK | {"system"}),
-    "accept": ({"dispatched"}, "in_progress", {"worker"}),
-    "return": ({"dispatched", "in_progress"}, "returned", {"worker"}),
-    "handle": ({"in_progress"}, "handled", {"worker"}),
-    "verify": ({"handled"}, "closed", DESK),
+    "whistle": ({"confirmed", "returned"}, "dispatched", DESK),
+    "accept": ({"dispatched"}, "in_progress", HANDS),
+    "return": ({"dispatched", "in_progress"}, "returned", HANDS),
+    "handle": ({"in_progress"}, "handled", HANDS),
+    "report_in": (WORKED, None, {"unit"}),
+    "contribute": (WORKED | {"handled"}, None, {"unit"}),
+    "verify": ({"handled"}, "closed", DESK | {"worker"}),
     "reopen": ({"handled"}, "dispatched", DESK),
-    "ask_extension": ({"in_progress"}, None, {"worker"}),
+    "ask_extension": ({"in_progress"}, None, HANDS),
     "extend": ({"in_progress"}, "extended", {"manager", "leader"}),
-    "resume": ({"extended"}, "in_progress", {"worker", "manager", "system"}),
-    "ask_park": (WORK, None, {"worker", "operator"}),
+    "resume": ({"extended"}, "in_progress", HANDS | {"manager", "system"}),
+    "ask_park": (WORK, None, HANDS | {"operator"}),
     "park": (WORK, "parked", {"leader"}),
     "unpark": ({"parked"}, "dispatched", {"manager", "leader"}),
     "resolve": (OPEN - {"handled"}, "resolved", {"system"}),
 }
 
 PLACE = """
-INSERT INTO alerts (fingerprint, kind, title, state, handled_by, auto_resolve)
-VALUES (%s, 'threshold', 'matrix case', %s, 'worker:handler', true) RETURNING id
+INSERT INTO alerts (fingerprint, kind, title, state, handled_by, auto_resolve, unit_code)
+VALUES (%s, 'threshold', 'matrix case', %s, 'worker:handler', true, %s) RETURNING id
 """
+CALL = """
+INSERT INTO case_units (alert_id, unit_code, part, report_by)
+VALUES (%s, %s, 'lead', now() + interval '1 hour')
+"""
+UNIT_ROW = ("INSERT INTO units (unit_code, name, tier) VALUES (%s, 'matrix unit', 'street') "
+            "ON CONFLICT DO NOTHING")
 
 
 def place(db, state: str) -> int:
     with db.cursor() as cur:
-        cur.execute(PLACE, (uuid.uuid4().hex, state))
+        cur.execute(UNIT_ROW, (UNIT,))
+        cur.execute(PLACE, (uuid.uuid4().hex, state, UNIT))
         alert_id = cur.fetchone()[0]
+        cur.execute(CALL, (alert_id, UNIT))
     db.commit()
     return alert_id
 
@@ -71,7 +86,8 @@ def check_one(db, role: str, action: str, state: str) -> str | None:
     legal = state in sources and role in roles
     alert_id = place(db, state)
     try:
-        moved = transition(db, alert_id, action, "person:tester", role, 1, note="a reason")
+        moved = transition(db, alert_id, action, "person:tester", role, 1, note="a reason",
+                           unit=UNIT if role == "unit" else None)
     except Refused as refused:
         if legal:
             return f"legal move refused: {refused}"
@@ -83,7 +99,8 @@ def check_one(db, role: str, action: str, state: str) -> str | None:
     to_state = target or state
     if row(db, alert_id) != (to_state, 2):
         return f"case is {row(db, alert_id)}, expected ({to_state}, 2)"
-    if events(db, alert_id) != [("person:tester", action, state, to_state, "a reason")]:
+    recorded = None if action in ("report_in", "contribute") else to_state
+    if events(db, alert_id) != [("person:tester", action, state, recorded, "a reason")]:
         return f"events: {events(db, alert_id)}"
     return None
 
