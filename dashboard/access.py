@@ -11,19 +11,19 @@ from __future__ import annotations
 import json
 
 # Roles per page. Admins run accounts and configuration, not cases (alerts/cases/flow.py);
-# workers see only their own tasks.
+# workers see only their own tasks, unit staff only their unit's (the same task page).
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "wall": frozenset({"operator", "manager", "leader", "admin"}),
     "map": frozenset({"operator", "manager", "leader"}),
     "triage": frozenset({"operator", "manager", "leader"}),
-    "worker": frozenset({"worker"}),
+    "worker": frozenset({"worker", "unit"}),
     "summary": frozenset({"operator", "manager", "leader"}),
     "admin": frozenset({"admin"}),
 }
 
 # Where each role lands after logging in.
 HOME_PAGE: dict[str, str] = {"operator": "wall", "manager": "triage", "leader": "summary",
-                             "worker": "worker", "admin": "admin"}
+                             "worker": "worker", "unit": "worker", "admin": "admin"}
 
 # Dash's own router (the page container) runs for every logged-in user; the page's layout
 # function then checks the role itself (shell.frame).

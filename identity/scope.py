@@ -34,6 +34,7 @@ class Scope:
     level: str
     code: str
     worker_user_id: int | None = None  # set for workers: only cases assigned to them
+    unit_code: str | None = None  # set for unit staff: only cases their unit holds or is called to
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class CaseArea:
     community_code: str | None = None
     grid_code: str | None = None
     assignee_user_id: int | None = None
+    units: frozenset[str] = frozenset()  # the holding unit and the units a whistle called
+    state: str | None = None
+    verifier_user_ids: frozenset[int] = frozenset()  # grid workers of the case's grid
 
     def finest(self) -> str | None:
         return self.grid_code or self.community_code or self.street_code or self.district_code
@@ -69,14 +73,28 @@ def in_area(level: str, code: str, case: CaseArea) -> bool:
 
 
 def in_scope(scope: Scope, case: CaseArea) -> bool:
-    if scope.worker_user_id is not None and case.assignee_user_id != scope.worker_user_id:
+    if scope.worker_user_id is not None and not _workers_case(scope.worker_user_id, case):
+        return False
+    if scope.unit_code is not None and scope.unit_code not in case.units:
         return False
     return in_area(scope.level, scope.code, case)
 
 
+def _workers_case(user_id: int, case: CaseArea) -> bool:
+    if case.assignee_user_id == user_id:
+        return True
+    return bool(case.units) and case.state == "handled" and user_id in case.verifier_user_ids
+
+
 FINEST = "coalesce({t}.grid_code, {t}.community_code, {t}.street_code, {t}.district_code)"
-WORKER_CLAUSE = ("a.assignee_worker_id IN "
-                 "(SELECT worker_id FROM workers WHERE user_id = %(worker_user_id)s)")
+# A worker's own tasks, and the fixes units reported in their grid, which they check on
+# site (核查): the grid worker verifies, the unit handled (issue #16).
+WORKER_CLAUSE = ("(a.assignee_worker_id IN "
+                 "(SELECT worker_id FROM workers WHERE user_id = %(worker_user_id)s)"
+                 " OR (a.unit_code IS NOT NULL AND a.state = 'handled' AND a.grid_code IN "
+                 "(SELECT grid_code FROM workers WHERE user_id = %(worker_user_id)s)))")
+UNIT_CLAUSE = ("(a.unit_code = %(scope_unit)s OR a.id IN "
+               "(SELECT alert_id FROM case_units WHERE unit_code = %(scope_unit)s))")
 
 
 def area_sql(level: str, code: str, name: str, alias: str = "a") -> tuple[str, dict]:
@@ -98,4 +116,7 @@ def scope_sql(scope: Scope) -> tuple[str, dict]:
     if scope.worker_user_id is not None:
         clause = f"{clause} AND {WORKER_CLAUSE}"
         params["worker_user_id"] = scope.worker_user_id
+    if scope.unit_code is not None:
+        clause = f"{clause} AND {UNIT_CLAUSE}"
+        params["scope_unit"] = scope.unit_code
     return clause, params

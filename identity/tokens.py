@@ -20,7 +20,7 @@ VALUES (%s, %s, now() + %s) RETURNING expires_at
 
 # An inactive user's tokens stop working at once, without waiting for them to expire.
 SELECT_HOLDER = """
-SELECT u.id, u.username, u.role, u.area_code, u.display_name, u.active
+SELECT u.id, u.username, u.role, u.area_code, u.display_name, u.active, u.unit_code
 FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active
 """
@@ -52,7 +52,7 @@ def holder(cur, token: str) -> User | None:
     """The active user a live token belongs to, or None (unknown, expired, revoked)."""
     cur.execute(SELECT_HOLDER, (digest(token),))
     row = cur.fetchone()
-    return None if row is None else User(*row[:6])
+    return None if row is None else User(*row[:7])
 
 
 def revoke(cur, token: str) -> bool:

@@ -30,7 +30,10 @@ def scope_of(cur, user: User) -> Scope | None:
     if level is None:
         return None
     worker_id = user.id if user.role == "worker" else None
-    return Scope(level, user.area_code, worker_user_id=worker_id)
+    if user.role == "unit" and not user.unit_code:
+        return None  # unit staff without a unit would otherwise see their whole area
+    unit = user.unit_code if user.role == "unit" else None
+    return Scope(level, user.area_code, worker_user_id=worker_id, unit_code=unit)
 
 
 def resolve(cur, token: str | None) -> Viewer | None:

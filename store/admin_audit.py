@@ -50,7 +50,9 @@ SNAPSHOTS = {
     "device": "SELECT d.device_id, to_jsonb(d) FROM devices d WHERE d.device_id = ANY(%s)",
     "unit": "SELECT u.unit_code, to_jsonb(u) || jsonb_build_object('areas', "
             "(SELECT coalesce(jsonb_agg(a.area_code ORDER BY a.area_code), '[]') "
-            "FROM unit_areas a WHERE a.unit_code = u.unit_code)) "
+            "FROM unit_areas a WHERE a.unit_code = u.unit_code), 'serves', "
+            "(SELECT coalesce(jsonb_agg(s.area_code ORDER BY s.area_code), '[]') "
+            "FROM unit_serves s WHERE s.unit_code = u.unit_code)) "
             "FROM units u WHERE u.unit_code = ANY(%s)",
     "worker": "SELECT w.worker_id, to_jsonb(w) FROM workers w WHERE w.worker_id = ANY(%s)",
 }

@@ -63,11 +63,12 @@ class BrokerDispatcher:
             return None
 
     def __call__(self, conn, alert_id: int, *, actor: str, role: str,
-                 expected_version: int, note: str | None) -> Dispatched:
+                 expected_version: int, note: str | None,
+                 unit: str | None = None) -> Dispatched:
         # The producer first: when the broker is unreachable nothing is written at all.
         producer = self.producer()
         return dispatch(conn, producer, alert_id, actor, role, expected_version,
-                        topic=self.topic, note=note)
+                        topic=self.topic, note=note, unit=unit)
 
     def close(self) -> None:
         with self._lock:

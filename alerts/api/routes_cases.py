@@ -11,10 +11,13 @@ from alerts.api.auth import login_required
 from alerts.api.casequeries import get_case, incidents, level_lookup, list_cases, timeline
 from alerts.api.dispatching import DISPATCHER_KEY, BrokerDispatcher, BrokerUnavailable
 from alerts.api.filters import BadQuery, parse_filter
+from alerts.api.unit_requests import named_unit, return_reason, whistle_calls
 from alerts.cases.errors import CaseNotFound, Conflict, Refused
 from alerts.cases.moves import transition
 from alerts.dispatch.errors import NobodyToDispatch
+from alerts.dispatch.unit_choice import UnknownUnit
 from alerts.sla.escalation import manual
+from alerts.units import whistle
 from identity.masking import masked_incident
 from identity.pool import connection
 
@@ -80,9 +83,13 @@ def case_transition(case_id: int):
         return _dispatch(conn, case_id, version, note)
     if action == manual.ACTION:
         return _escalate(conn, case_id, version, note)
+    if action == "whistle":
+        return _whistle(conn, case_id, version, note)
     try:
         moved = transition(conn, case_id, action, actor=viewer.user.username, role=viewer.role,
-                           expected_version=version, note=note, details={"via": "api"})
+                           expected_version=version, note=note,
+                           details={"via": "api", **return_reason(action)},
+                           unit=viewer.user.unit_code)
     except (Conflict, Refused, CaseNotFound) as exc:
         return _move_failed(exc)
     return jsonify(id=moved.alert_id, action=moved.action, from_state=moved.from_state,
@@ -126,12 +133,16 @@ def _dispatch(conn, case_id: int, version: int, note: str | None):
                              "dispatched", action="dispatch"), 503
     viewer = g.viewer
     try:
+        unit = named_unit()
         done = dispatcher(conn, case_id, actor=viewer.user.username, role=viewer.role,
-                          expected_version=version, note=note)
+                          expected_version=version, note=note,
+                          **({"unit": unit} if unit else {}))
     except (Conflict, Refused, CaseNotFound) as exc:
         return _move_failed(exc)
     except NobodyToDispatch as exc:
         return jsonify(error=str(exc), action="dispatch", tried=exc.tried), 422
+    except UnknownUnit as exc:
+        return jsonify(error=str(exc), action="dispatch"), 422
     except BrokerUnavailable as exc:
         return jsonify(error=f"the dispatch topic is unreachable ({exc}); nothing was "
                              "dispatched", action="dispatch"), 503
@@ -141,4 +152,28 @@ def _dispatch(conn, case_id: int, version: int, note: str | None):
         from_state, to_state = cur.fetchone()
     return jsonify(id=done.alert_id, action="dispatch", from_state=from_state, state=to_state,
                    version=done.version, event_id=done.event_id, worker_id=done.worker_id,
-                   tier=done.tier, delivery_id=done.delivery_id, published=done.published)
+                   unit_code=done.unit_code, tier=done.tier, delivery_id=done.delivery_id,
+                   published=done.published)
+
+
+def _whistle(conn, case_id: int, version: int, note: str | None):
+    """吹哨 through alerts.units.whistle: the units are called in one move, each told on the
+    dispatch topic after the commit when this server dispatches."""
+    lead, co = whistle_calls()
+    dispatcher = current_app.extensions.get(DISPATCHER_KEY)
+    producer = topic = None
+    if isinstance(dispatcher, BrokerDispatcher):
+        producer, topic = dispatcher.producer_or_none(), dispatcher.topic
+    viewer = g.viewer
+    try:
+        done = whistle.blow(conn, producer, topic, case_id, actor=viewer.user.username,
+                            role=viewer.role, desk_level=viewer.scope.level,
+                            expected_version=version, lead=lead, co=co, note=note)
+    except (Conflict, Refused, CaseNotFound) as exc:
+        return _move_failed(exc)
+    except UnknownUnit as exc:
+        return jsonify(error=str(exc), action="whistle"), 422
+    moved = done.moved
+    return jsonify(id=moved.alert_id, action="whistle", from_state=moved.from_state,
+                   state=moved.to_state, version=moved.version, event_id=moved.event_id,
+                   lead=done.lead, co=list(done.co), published=done.published)

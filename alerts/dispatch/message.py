@@ -39,6 +39,30 @@ def build_message(delivery_id: str, case: CaseToDispatch, choice: Choice, actor:
     }
 
 
+def build_unit_message(delivery_id: str, case: CaseToDispatch, unit: dict[str, Any],
+                       actor: str, at: datetime, version: int) -> dict[str, Any]:
+    """The same document for a dispatch to a department or unit: `unit` instead of `worker`."""
+    return {
+        "schema": SCHEMA,
+        "delivery_id": delivery_id,
+        "alert_id": case.alert_id,
+        "version": version,
+        "title": case.title,
+        "category": case.category,
+        "severity": case.severity,
+        "worker": None,
+        "unit": unit,
+        "tier": unit["tier"],
+        "tier_name": TIER_NAMES.get(unit["tier"], unit["tier"]),
+        "location": {"lon": case.lon, "lat": case.lat, **{
+            f"{tier}_code": case.areas.get(tier)
+            for tier in ("grid", "community", "street", "district")}},
+        "due_at": _iso(case.due_at),
+        "dispatched_at": _iso(at),
+        "dispatched_by": actor,
+    }
+
+
 def encode(message: dict[str, Any]) -> bytes:
     """Sorted keys and no spaces: the body a receiver verifies is exactly these bytes."""
     return json.dumps(message, ensure_ascii=False, sort_keys=True,

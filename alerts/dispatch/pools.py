@@ -28,6 +28,8 @@ class CaseToDispatch:
     lat: float | None
     due_at: datetime | None
     areas: dict[str, str]  # tier -> area code, from the grid up to the city
+    major: str | None = None  # the incident's 大类, when the case came from one
+    unit_code: str | None = None  # the unit holding the case, if a unit does
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -36,7 +38,8 @@ class CaseToDispatch:
 
 READ_CASE = """
 SELECT id, state, version, tier, title, category, severity, lon, lat, due_at,
-       grid_code, community_code, street_code, district_code
+       grid_code, community_code, street_code, district_code,
+       labels->>'incident_category', unit_code
 FROM alerts WHERE id = %s
 """
 
@@ -71,7 +74,8 @@ def read_case(cur, alert_id: int) -> CaseToDispatch:
     if row is None:
         raise CaseNotFound(alert_id)
     own = dict(zip(("grid", "community", "street", "district"), row[10:14], strict=True))
-    return CaseToDispatch(*row[:10], areas=case_areas(cur, own))
+    return CaseToDispatch(*row[:10], areas=case_areas(cur, own), major=row[14],
+                          unit_code=row[15])
 
 
 def case_areas(cur, own: dict[str, str | None]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Putting committed dispatches on the dispatch topic, keyed by worker id.
+"""Putting committed dispatches on the dispatch topic, keyed by worker id (or unit code).
 
 The message goes out only after the database commit, so no worker is ever told about a
 dispatch that was rolled back. If the broker fails after the commit the row keeps
@@ -19,15 +19,17 @@ SEND_TIMEOUT_S = 10.0
 MARK_PUBLISHED = "UPDATE dispatches SET published_at = now() WHERE delivery_id = %s"
 
 UNPUBLISHED = """
-SELECT delivery_id::text, worker_id, body FROM dispatches
+SELECT delivery_id::text, coalesce(worker_id, unit_code), body FROM dispatches
 WHERE published_at IS NULL ORDER BY id LIMIT %s
 """
 
 
-def publish(conn, producer, topic: str, delivery_id: str, worker_id: str, body: bytes) -> bool:
-    """Send one dispatch and mark it published; False (logged) if the broker did not take it."""
+def publish(conn, producer, topic: str, delivery_id: str, key: str, body: bytes) -> bool:
+    """Send one dispatch and mark it published; False (logged) if the broker did not take it.
+    `key` is who it goes to (a worker id or a unit code), so one receiver's messages keep
+    their order."""
     try:
-        producer.send(topic, key=worker_id.encode("utf-8"), value=body).get(
+        producer.send(topic, key=key.encode("utf-8"), value=body).get(
             timeout=SEND_TIMEOUT_S)
     except KafkaError as exc:
         log.warning("dispatch not published; publish_pending will retry",
@@ -44,8 +46,8 @@ def publish_pending(conn, producer, topic: str, limit: int = 500) -> int:
         cur.execute(UNPUBLISHED, (limit,))
         rows = cur.fetchall()
     sent = 0
-    for delivery_id, worker_id, body in rows:
-        if not publish(conn, producer, topic, delivery_id, worker_id, body.encode("utf-8")):
+    for delivery_id, key, body in rows:
+        if not publish(conn, producer, topic, delivery_id, key, body.encode("utf-8")):
             break  # the broker is down; keep the order and try again next time
         sent += 1
     return sent

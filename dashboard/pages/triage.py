@@ -152,7 +152,7 @@ def show_case(case_id):
     view = read_view(connection(), who, wanted, aggregates=device_profiles.aggregates())
     if view is None:
         return panel.placeholder(lang, "triage.detail.not_found"), None
-    return panel.panel(lang, who.role, view), {"id": view.case["id"],
+    return panel.panel(lang, who.role, view, who.scope.level), {"id": view.case["id"],
                                                "version": view.case["version"]}
 
 
@@ -184,21 +184,35 @@ def register(app: Dash, context: PageContext) -> None:
     @app.callback(Output("triage-message", "children"), Output("triage-refresh", "data"),
                   Input({"type": "triage-move", "action": ALL}, "n_clicks"),
                   State("triage-case", "data"), State("triage-note", "value"),
-                  State("triage-refresh", "data"), prevent_initial_call=True)
-    def move(clicks, case, note, refreshed):
+                  State("triage-refresh", "data"), State("triage-unit", "value"),
+                  State("triage-co-units", "value"), State("triage-report-minutes", "value"),
+                  prevent_initial_call=True)
+    def move(clicks, case, note, refreshed, unit, co_units, minutes):
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not any(clicks or []) or not isinstance(case, dict):
             return no_update, no_update
-        return move_case(trigger.get("action"), case, note, refreshed, context)
+        return move_case(trigger.get("action"), case, note, refreshed, context,
+                         units=(unit, co_units, minutes))
 
 
-def move_case(action, case: dict, note, refreshed, context: PageContext):
+def _units(units) -> dict:
+    """The unit fields of a move request, from what the browser sent (any shape)."""
+    unit, co, minutes = units if isinstance(units, tuple | list) and len(units) == 3 else (
+        None, None, None)
+    return {"unit": unit if isinstance(unit, str) and unit else None,
+            "co_units": tuple(c for c in (co if isinstance(co, list) else [])
+                              if isinstance(c, str) and c),
+            "report_minutes": minutes if isinstance(minutes, int) else 60}
+
+
+def move_case(action, case: dict, note, refreshed, context: PageContext, units=None):
     """(message, refresh counter) after asking alerts/ to make the move."""
     lang = language()
     case_id, version = _case_id(case.get("id")), case.get("version")
     if case_id is None or not isinstance(version, int) or not isinstance(action, str):
         return _message(lang, False, translate(lang, "triage.msg.not_found")), no_update
-    request = MoveRequest(case_id, action, version, note if isinstance(note, str) else None)
+    request = MoveRequest(case_id, action, version, note if isinstance(note, str) else None,
+                          **_units(units))
     outcome = make_move(connection(), viewer(), request, context.dispatcher)
     text = _message(lang, outcome.ok, message(lang, outcome))
     return text, ((refreshed or 0) + 1 if outcome.refresh else no_update)

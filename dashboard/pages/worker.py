@@ -1,5 +1,8 @@
-"""`/worker`: a grid worker's tasks on a phone (我的任务): accept, note progress, mark handled,
-or return a task with a reason.
+"""`/worker`: a grid worker's or a unit's tasks on a phone (我的任务 / 单位任务): accept, note
+progress, mark handled, or return a task with a reason. A unit's staff also report in (报到)
+and write their unit's part when a whistle called it, and return a case that is not their
+unit's to handle (非本单位职责); a grid worker also checks on site the fixes units report in
+their grid (核查).
 
 Moves go through alerts.cases.moves.transition with the version the worker saw, so a task the
 desk changed meanwhile is refused with a clear message rather than overwritten; notes go
@@ -31,6 +34,9 @@ PAGE = "worker"
 
 # Buttons in the order a worker needs them; the first one the case flow allows is primary.
 MOVES = ("accept", "handle", "return")
+# A button that is a move with a reason attached: (move, details).
+VARIANTS: dict[str, tuple[str, dict]] = {"return_wrong": ("return", {"wrong_unit": True})}
+NEEDS_NOTE = frozenset({"return", "return_wrong", "contribute"})
 ACT = "worker-act"
 NOTE = "worker-note"
 # Refusals that need only more text from the worker: the list is not redrawn.
@@ -59,10 +65,27 @@ def _button(lang: str, task: dict, action: str, primary: bool) -> html.Button:
         className=f"worker-button worker-{action}" + (" primary" if primary else ""))
 
 
+def offered(role: str, task: dict) -> list[str]:
+    """The buttons for this task, in the order the person needs them."""
+    state, holder = task["state"], task.get("holder_unit")
+    if role == "unit":
+        called = [a for a in ("report_in",) if task.get("unit_part")
+                  and not task.get("reported_at")]
+        held = [a for a in ("accept", "handle", "return_wrong", "return")
+                if task.get("unit_part") in (None, "lead") and holder
+                and may(role, VARIANTS.get(a, (a,))[0], state)]
+        part = [a for a in ("contribute",) if task.get("unit_part") and may(role, a, state)]
+        return called + held + part
+    if holder:  # a unit's case in the worker's grid: theirs to check on site
+        return ["verify"] if may(role, "verify", state) else []
+    return [a for a in MOVES if may(role, a, state)]
+
+
 def _actions(lang: str, task: dict) -> list:
-    allowed = [a for a in MOVES if may("worker", a, task["state"])]
-    buttons = [_button(lang, task, a, i == 0 and a != "return") for i, a in enumerate(allowed)]
-    buttons.insert(1 if allowed and allowed[0] != "return" else 0,
+    allowed = offered(viewer().role, task)
+    buttons = [_button(lang, task, a, i == 0 and a not in NEEDS_NOTE)
+               for i, a in enumerate(allowed)]
+    buttons.insert(1 if allowed and allowed[0] not in NEEDS_NOTE else 0,
                    _button(lang, task, "note", not allowed))
     return buttons
 
@@ -98,9 +121,10 @@ def _card(lang: str, task: dict) -> html.Article:
             html.Div(translate(lang, "worker.opened", when=when(lang, task["opened_at"])),
                      className="worker-line worker-muted"),
             _reporter(lang, task),
+            _unit_line(lang, task),
             html.P(task["description"], className="worker-description")
             if task.get("description") else None]
-    if task["state"] in ACTIVE:
+    if task["state"] in ACTIVE or offered(viewer().role, task):
         rows += [html.Label(translate(lang, "worker.note_label"), className="worker-note-label"),
                  dcc.Textarea(id={"type": NOTE, "id": task["id"]}, rows=2, maxLength=2000,
                                placeholder=translate(lang, "worker.note_placeholder"),
@@ -108,6 +132,19 @@ def _card(lang: str, task: dict) -> html.Article:
                  html.Div(_actions(lang, task), className="worker-actions")]
     return html.Article([r for r in rows if r is not None], className="worker-task",
                         id=f"worker-task-{task['id']}", **{"data-state": task["state"]})
+
+
+def _unit_line(lang: str, task: dict) -> html.Div | None:
+    """Who holds the case and, for a called unit, its part and report-in time."""
+    if not task.get("holder_unit"):
+        return None
+    text = translate(lang, "worker.unit_holder", unit=task.get("holder_name") or "")
+    if task.get("unit_part"):
+        text += " · " + translate(lang, f"worker.unit_part.{task['unit_part']}")
+        text += " · " + (translate(lang, "worker.reported", when=when(lang, task["reported_at"]))
+                         if task.get("reported_at") else
+                         translate(lang, "worker.report_by", when=when(lang, task["report_by"])))
+    return html.Div(text, className="worker-line worker-unit")
 
 
 def task_list(lang: str) -> tuple[list, str]:
@@ -137,11 +174,13 @@ def act(alert_id: int, action: str, version: int, note: str | None) -> Outcome:
             return Outcome(False, "worker.note_empty")
         add_note(conn, alert_id, who.user.username, note, {"via": "dashboard"})
         return Outcome(True, "worker.done.note", values)
-    if action == "return" and note is None:
+    if action in NEEDS_NOTE and note is None:
         return Outcome(False, "worker.note_required")
+    real, extra = VARIANTS.get(action, (action, {}))
     try:
-        transition(conn, alert_id, action, actor=who.user.username, role=who.role,
-                   expected_version=version, note=note, details={"via": "dashboard"})
+        transition(conn, alert_id, real, actor=who.user.username, role=who.role,
+                   expected_version=version, note=note, details={"via": "dashboard", **extra},
+                   unit=who.user.unit_code)
     except Conflict as exc:
         return Outcome(False, "worker.conflict", {"state": exc.state})
     except Refused:
@@ -156,7 +195,8 @@ def layout(**_query: str) -> html.Div:
     cards, count = task_list(lang)
     return frame(PAGE, html.Div(className="worker-body", children=[
         html.Div(className="worker-head", children=[
-            html.H1(translate(lang, "worker.title")),
+            html.H1(translate(lang, "worker.title_unit" if viewer().role == "unit"
+                              else "worker.title")),
             html.Span(count, id="worker-count", className="worker-count"),
             html.Button(translate(lang, "worker.refresh"), id="worker-refresh", n_clicks=0,
                         className="worker-button worker-refresh"),

@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alerts.api.casequeries import get_case, timeline
+from alerts.dispatch.pools import read_case
+from alerts.dispatch.unit_choice import UnknownUnit, choose_unit
+from alerts.units.directory import units_for
 from screens.triage.choices import area_names
 from screens.triage.readings import case_labels, readings_around, reporting, watched_device, window
 from screens.triage.sources import case_sources
@@ -31,6 +34,8 @@ class CaseView:
     device_is_nearest: bool = False
     readings: dict[str, list] = field(default_factory=dict)
     area_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    units: list[dict[str, Any]] = field(default_factory=list)  # to dispatch or whistle to
+    routed_unit: str | None = None  # the responsibility list's unit for this case
 
 
 NEAREST_TRIED = 3  # without rollups yet, raw readings of the nearest few are asked for
@@ -87,4 +92,14 @@ def _surroundings(cur, viewer, case: dict[str, Any], now: datetime,
     return CaseView(case=case, events=timeline(cur, case["id"]), sources=sources,
                     cases_nearby=nearby_cases(cur, viewer.scope, case),
                     devices_nearby=devices, device=device, device_is_nearest=nearest,
-                    readings=readings, area_names=area_names(cur, codes))
+                    readings=readings, area_names=area_names(cur, codes),
+                    units=units_for(cur, codes), routed_unit=_routed(cur, case["id"]))
+
+
+def _routed(cur, alert_id: int) -> str | None:
+    """The unit a dispatch would choose now, or None (the case goes to a worker)."""
+    try:
+        choice = choose_unit(cur, read_case(cur, alert_id), None)
+    except UnknownUnit:
+        return None
+    return None if choice is None else choice.unit_code

@@ -9,6 +9,7 @@ reads the case through the viewer's scope: a case outside it is "not found", nev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from alerts.api.casequeries import get_case
 from alerts.api.dispatching import BrokerDispatcher, BrokerUnavailable
@@ -17,12 +18,15 @@ from alerts.cases.flow import MOVES, needs_note
 from alerts.cases.guards import could
 from alerts.cases.moves import transition
 from alerts.dispatch.errors import NobodyToDispatch
+from alerts.dispatch.unit_choice import UnknownUnit
 from alerts.sla.escalation import manual
+from alerts.units import whistle
 from dashboard.i18n import translate
 
 # The console's moves in the order the buttons stand. `return` is a worker's move in
 # alerts/cases/flow.py, so it never shows for the desk; it stays listed should that change.
-CONSOLE_MOVES: tuple[str, ...] = ("confirm", "reject", "dispatch", "verify", "reopen",
+CONSOLE_MOVES: tuple[str, ...] = ("confirm", "reject", "dispatch", "whistle", "verify",
+                                  "reopen",
                                   "escalate", "extend", "resume", "ask_park", "park",
                                   "unpark", "return")
 
@@ -34,10 +38,12 @@ def move_needs_note(action: str) -> bool:
     return needs_note(action)
 
 
-def offered(role: str, state: str, tier: str) -> list[str]:
-    """The console's moves this role may make on a case in this state, in button order."""
+def offered(role: str, state: str, tier: str, level: str | None = None) -> list[str]:
+    """The console's moves this role may make on a case in this state, in button order;
+    the whistle only for a desk of a level that blows it (`level`: the viewer's area)."""
     return [action for action in CONSOLE_MOVES if action in MOVES
-            and could(role, action, state, tier)]
+            and could(role, action, state, tier)
+            and (action != "whistle" or level in whistle.WHISTLING_LEVELS)]
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ def explain(exc: Exception, action: str) -> Outcome:
         return Outcome(False, "triage.msg.broker", {"error": str(exc)})
     if isinstance(exc, CaseNotFound):
         return Outcome(False, "triage.msg.not_found", refresh=True)
+    if isinstance(exc, UnknownUnit):
+        return Outcome(False, "triage.msg.refused", {"reason": str(exc)})
     raise exc
 
 
@@ -72,6 +80,9 @@ class MoveRequest:
     action: str
     expected_version: int
     note: str | None
+    unit: str | None = None  # the unit a dispatch names, or a whistle's lead unit
+    co_units: tuple[str, ...] = ()  # a whistle's co-units
+    report_minutes: int = 60  # a whistle's time to report in
 
 
 def check_request(request: MoveRequest) -> Outcome | None:
@@ -100,10 +111,13 @@ def make_move(conn, viewer, request: MoveRequest, dispatcher=None) -> Outcome:
             return _dispatch(conn, request, actor, role, note, dispatcher)
         if request.action == manual.ACTION:
             return _escalate(conn, request, actor, role, note, dispatcher)
+        if request.action == "whistle":
+            return _whistle(conn, request, viewer, note, dispatcher)
         moved = transition(conn, request.case_id, request.action, actor=actor, role=role,
                            expected_version=request.expected_version, note=note,
                            details={"via": "dashboard"})
-    except (Conflict, Refused, CaseNotFound, NobodyToDispatch, BrokerUnavailable) as exc:
+    except (Conflict, Refused, CaseNotFound, NobodyToDispatch, BrokerUnavailable,
+            UnknownUnit) as exc:
         return explain(exc, request.action)
     return Outcome(True, "triage.msg.moved", {"action": request.action,
                                               "from_state": moved.from_state,
@@ -115,9 +129,27 @@ def _dispatch(conn, request: MoveRequest, actor: str, role: str, note: str | Non
     if dispatcher is None:
         return Outcome(False, "triage.msg.no_dispatcher")
     done = dispatcher(conn, request.case_id, actor=actor, role=role,
-                      expected_version=request.expected_version, note=note)
+                      expected_version=request.expected_version, note=note,
+                      **({"unit": request.unit} if request.unit else {}))
+    if done.unit_code:
+        return Outcome(True, "triage.msg.dispatched_unit", {"unit": done.unit_code},
+                       refresh=True)
     key = "triage.msg.dispatched" if done.published else "triage.msg.dispatched_unsent"
     return Outcome(True, key, {"worker": done.worker_id, "tier": done.tier}, refresh=True)
+
+
+def _whistle(conn, request: MoveRequest, viewer, note: str | None, dispatcher) -> Outcome:
+    if not request.unit or not request.co_units:
+        return Outcome(False, "triage.msg.whistle_units")
+    within = timedelta(minutes=max(1, min(request.report_minutes, 7 * 24 * 60)))
+    producer, topic = _producer_of(dispatcher)
+    done = whistle.blow(conn, producer, topic, request.case_id, actor=viewer.user.username,
+                        role=viewer.role, desk_level=viewer.scope.level,
+                        expected_version=request.expected_version,
+                        lead=whistle.Call(request.unit, within),
+                        co=[whistle.Call(u, within) for u in request.co_units], note=note)
+    return Outcome(True, "triage.msg.whistled",
+                   {"lead": done.lead, "co": "、".join(done.co)}, refresh=True)
 
 
 def _escalate(conn, request: MoveRequest, actor: str, role: str, note: str | None,

@@ -69,9 +69,43 @@ def header(lang: str, view: CaseView) -> html.Div:
     ])
 
 
-def move_bar(lang: str, role: str, case: dict[str, Any]) -> html.Div:
+def _unit_label(lang: str, unit: dict[str, Any]) -> str:
+    tier = translate(lang, "triage.tier." + unit["tier"])
+    return f"{unit['name']}（{tier}）"
+
+
+def unit_controls(lang: str, view: CaseView | None, actions: list[str]) -> html.Div:
+    """Which unit a dispatch goes to (the list's choice unless the desk names one) and, for
+    a whistle, the co-units and the time to report in. Always drawn, hidden when no move
+    needs them, so the move callback's inputs always exist."""
+    units = view.units if view else []
+    options = [{"label": _unit_label(lang, u), "value": u["unit_code"]} for u in units]
+    names = {u["unit_code"]: u["name"] for u in units}
+    routed = view.routed_unit if view else None
+    hint = (translate(lang, "triage.units.routed", unit=names.get(routed, routed)) if routed
+            else translate(lang, "triage.units.to_worker"))
+    whistling = "whistle" in actions
+    shown = whistling or "dispatch" in actions
+    return html.Div(id="triage-units", className="triage-units",
+                    style=None if shown else {"display": "none"}, children=[
+        html.Label(translate(lang, "triage.units.unit"), className="triage-units-label"),
+        dcc.Dropdown(id="triage-unit", options=options, placeholder=hint,
+                     className="triage-unit"),
+        html.Div(style=None if whistling else {"display": "none"}, className="triage-whistle",
+                 children=[
+            html.Label(translate(lang, "triage.units.co"), className="triage-units-label"),
+            dcc.Dropdown(id="triage-co-units", options=options, multi=True,
+                         placeholder=translate(lang, "triage.units.co_hint")),
+            html.Label(translate(lang, "triage.units.minutes"), className="triage-units-label"),
+            dcc.Input(id="triage-report-minutes", type="number", min=1, max=10080, value=60,
+                      className="triage-minutes")]),
+    ])
+
+
+def move_bar(lang: str, role: str, case: dict[str, Any], view: CaseView | None = None,
+             level: str | None = None) -> html.Div:
     """The buttons of the moves this role may make now, and the note some of them need."""
-    actions = offered(role, case["state"], case["tier"])
+    actions = offered(role, case["state"], case["tier"], level)
     if not actions:
         return html.Div(translate(lang, "triage.moves.none"), className="triage-moves-none",
                         id="triage-moves-none")
@@ -87,6 +121,7 @@ def move_bar(lang: str, role: str, case: dict[str, Any]) -> html.Div:
             else translate(lang, "triage.moves.note_optional"))
     return html.Div(className="triage-moves", children=[
         html.Div(buttons, className="triage-move-buttons"),
+        unit_controls(lang, view, actions),
         dcc.Textarea(id="triage-note", className="triage-note", placeholder=hint, value=""),
     ])
 
@@ -174,8 +209,9 @@ def figures_row(lang: str, view: CaseView) -> html.Div:
     ])
 
 
-def panel(lang: str, role: str, view: CaseView) -> list:
-    return [header(lang, view), move_bar(lang, role, view.case), figures_row(lang, view),
+def panel(lang: str, role: str, view: CaseView, level: str | None = None) -> list:
+    return [header(lang, view), move_bar(lang, role, view.case, view, level),
+            figures_row(lang, view),
             html.Div([timeline(lang, view), sources(lang, view)], className="triage-lower")]
 
 

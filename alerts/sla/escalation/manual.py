@@ -60,9 +60,10 @@ def escalate_and_tell(conn: Connection, producer, topic: str, alert_id: int, act
 
 def escalate(conn: Connection, alert_id: int, actor: str, role: str, expected_version: int,
              note: str | None, at: datetime | None = None,
-             details: dict | None = None) -> Escalated:
+             details: dict | None = None, also=None) -> Escalated:
     """Raise the case one tier in one transaction; Refused / Conflict / CaseNotFound if not.
-    The notice is written but not sent: call `notify` after this returns."""
+    The notice is written but not sent: call `notify` after this returns. `also(cur)` writes
+    what else must commit with the escalation (a missed report-in's mark)."""
     at = at or datetime.now(UTC)
     notices: list[Notice] = []
 
@@ -70,12 +71,14 @@ def escalate(conn: Connection, alert_id: int, actor: str, role: str, expected_ve
         notice = prepare(cur, alert_id, moved.from_tier, STAGE_OF.get(moved.from_state),
                          actor, at)
         notices.append(notice)
+        if also is not None:
+            also(cur)
         return {"from_tier": moved.from_tier, "to_tier": moved.to_tier,
                 "notified": notice.details()}
 
     moved = transition(conn, alert_id, ACTION, actor, role, expected_version,
                        note.strip() if note else note,
-                       {**(details or {}), "by": "hand", "role": role, "at": at.isoformat()},
+                       {"by": "hand", "role": role, "at": at.isoformat(), **(details or {})},
                        effects=tell)
     return Escalated(alert_id, moved.from_tier, moved.to_tier, moved.version,
                      moved.event_id, notices[0])

@@ -46,7 +46,9 @@ def prepare(cur, alert_id: int, from_tier: str, stage: str, actor: str,
             at: datetime) -> Notice:
     """Write whatever the notice needs (assignee, dispatch row) and return it, unsent."""
     case = read_case(cur, alert_id)  # already at the new tier and version
-    choice = _worker_at_tier(cur, case, at) if case.state in IN_HANDS else None
+    # A unit's case stays with the unit: the tier above is told, it does not take it over.
+    in_hands = case.state in IN_HANDS and case.unit_code is None
+    choice = _worker_at_tier(cur, case, at) if in_hands else None
     if choice is not None:
         return _redispatch(cur, case, choice, actor, at)
     return _tier_notice(cur, case, from_tier, stage, at)

@@ -24,6 +24,7 @@ from alerts.sla.escalation.calendar_watch import CalendarWatch
 from alerts.sla.escalation.holiday_source import HolidaySource
 from alerts.sla.escalation.metrics import TickerMetrics
 from alerts.sla.escalation.ticker import default_policy, tick
+from alerts.units.report_ins import escalate_missed
 from cityops.service import OpsEndpoint, StopSignal, check_port_free
 from cityops.settings import ConfigError, Settings
 from cityops.stream import kafka_client
@@ -66,6 +67,7 @@ class Ticker:
                                        application_name="cityops-escalate")
             topic = self.settings.topic("dispatch")
             report = tick(self.conn, self.producer, topic, datetime.now(UTC), self.policy)
+            report_ins = escalate_missed(self.conn, self.producer, topic, datetime.now(UTC))
             resent = publish_pending(self.conn, self.producer, topic)
         except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
             log.warning("SLA pass skipped: database unavailable",
@@ -77,9 +79,10 @@ class Ticker:
         self.metrics.record(report, seconds)
         self.metrics.resent.inc(resent)
         self.last_pass = time.monotonic()
-        if report.warned or report.escalated or report.failed or resent:
+        if report.warned or report.escalated or report.failed or resent or report_ins:
             log.info("SLA pass", extra={"open": report.checked, "warned": report.warned,
                                         "escalated": report.escalated, "resent": resent,
+                                        "missed_report_ins": report_ins,
                                         "failed": report.failed, "seconds": round(seconds, 3)})
 
     def close(self) -> None:
