@@ -20,7 +20,8 @@ from store.admin_audit import AdminActor
 INSIDE = "(%(city)s OR left(u.area_code, length(%(scope_code)s)) = %(scope_code)s)"
 
 SELECT_ACCOUNTS = f"""
-SELECT u.id, u.username, u.role, u.area_code, u.display_name, u.active, u.created_at,
+SELECT u.id, u.username, u.role, u.area_code, u.display_name, u.active, u.unit_code,
+       u.created_at,
        (SELECT max(t.created_at) FROM api_tokens t WHERE t.user_id = u.id) AS last_login
 FROM users u WHERE {INSIDE}
 ORDER BY u.username
@@ -40,8 +41,8 @@ REVOKE_ALL = "UPDATE api_tokens SET revoked_at = now() WHERE user_id = %s AND re
 class Account(User):
     """A user as the admin page lists them: when they were added and last logged in."""
 
-    created_at: datetime
-    last_login: datetime | None
+    created_at: datetime | None = None
+    last_login: datetime | None = None
 
 
 @dataclass(frozen=True)
