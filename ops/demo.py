@@ -17,6 +17,9 @@ from geo import store as geo_store
 from geo.demo import build_demo
 from ops import stack
 from sim.seed import seed_city
+from sim.seed import units as seed_units
+from sim.seed.grid import read_cells
+from sim.seed.people import DEMO_PASSWORD
 from store import db, features, retention
 from store.migrate import migrate
 
@@ -39,6 +42,7 @@ def _prepare_store(settings: Settings) -> None:
             print("cityops demo: building the demo city (Shanghai) once, about 30 s", flush=True)
             geo_store.write_areas(conn, build_demo(seed=1))
         _seed_people_and_history(conn)
+        _seed_units(conn)
     finally:
         conn.close()
 
@@ -56,6 +60,19 @@ def _seed_people_and_history(conn) -> None:
                        incidents_24h=2000)
     print(f"cityops demo: log in as {', '.join(report.users)} "
           f"with the demo password {report.password}", flush=True)
+
+
+def _seed_units(conn) -> None:
+    """Departments, the responsibility list and unit staff (issue #16), once; also for a
+    demo database made before they existed."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM responsibilities")
+        if cur.fetchone()[0]:
+            return
+    conn.rollback()
+    staff = seed_units.write(conn, read_cells(conn), DEMO_PASSWORD)
+    print(f"cityops demo: units and the responsibility list added; unit staff and the street "
+          f"desk log in as {', '.join(staff)} with the demo password", flush=True)
 
 
 def _child(*args: str) -> subprocess.Popen:
