@@ -48,7 +48,7 @@ class UnitsFile:
 def read(name: str, text: str) -> UnitsFile:
     """A .csv (the list only) or a .yaml file; ListProblems when anything is wrong."""
     if name.lower().endswith(".csv"):
-        return UnitsFile((), _csv_duties(name, text))
+        return _csv_duties(name, text)
     return _yaml_file(name, text)
 
 
@@ -56,7 +56,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _csv_duties(name: str, text: str) -> tuple[Duty, ...]:
+def _csv_duties(name: str, text: str) -> UnitsFile:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or tuple(c.strip() for c in rows[0]) != CSV_HEADER:
         raise ListProblems([f"{name}:1: the header must be {','.join(CSV_HEADER)}"])
