@@ -128,3 +128,10 @@ def units_for(cur, area_codes: list[str]) -> list[dict]:
     cur.execute(FOR_AREAS, ([c for c in area_codes if c],))
     return [{"unit_code": r[0], "name": r[1], "tier": r[2], "serves": r[3]}
             for r in cur.fetchall()]
+
+
+def check_file(conn, new_units: tuple[Unit, ...], duties: tuple[Duty, ...]) -> None:
+    """UnitsError if the file names areas or units the store does not know; writes nothing."""
+    with conn.cursor() as cur:
+        _check_names(cur, new_units, duties)
+    conn.rollback()

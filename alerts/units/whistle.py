@@ -55,13 +55,16 @@ class Whistled:
 
 
 def blow(conn: Connection, producer, topic: str, alert_id: int, *, actor: str, role: str,
-         desk_level: str, expected_version: int, lead: Call, co: list[Call], note: str | None,
-         at: datetime | None = None) -> Whistled:
-    """Call the units; Refused (not a street desk, units wrong) / Conflict / CaseNotFound."""
+         desk_level: str, expected_version: int, lead: Call | timedelta, co: list[Call],
+         note: str | None, at: datetime | None = None) -> Whistled:
+    """Call the units; Refused (not a street desk, units wrong) / Conflict / CaseNotFound.
+    `lead` as a bare time to report in: the responsibility list's unit leads."""
     at = at or datetime.now(UTC)
-    _check_call(alert_id, desk_level, lead, co)
     with conn, conn.cursor() as cur:
         case = read_case(cur, alert_id)
+        if isinstance(lead, timedelta):
+            lead = _listed_lead(cur, case, lead)
+        _check_call(alert_id, desk_level, lead, co)
         units = [choose_unit(cur, case, call.unit_code) for call in (lead, *co)]
     rows = [_row(case, unit, call, part, actor, at, expected_version + 1)
             for unit, call, part in zip(units, (lead, *co), ("lead", *["co"] * len(co)),
@@ -73,6 +76,14 @@ def blow(conn: Connection, producer, topic: str, alert_id: int, *, actor: str, r
     sent = sum(publish(conn, producer, topic, row.delivery_id, row.unit_code, row.body)
                for row, _ in rows) if producer is not None else 0
     return Whistled(moved, lead.unit_code, tuple(c.unit_code for c in co), sent)
+
+
+def _listed_lead(cur, case, within: timedelta) -> Call:
+    found = choose_unit(cur, case, None)
+    if found is None:
+        raise Refused(case.alert_id, "whistle", "the responsibility list names no unit for "
+                                                "this case; name the lead unit")
+    return Call(found.unit_code, within)
 
 
 def _check_call(alert_id: int, desk_level: str, lead: Call, co: list[Call]) -> None:

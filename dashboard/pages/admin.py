@@ -13,7 +13,7 @@ from pathlib import Path
 import flask
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard.admin import devices, holidays, profiles, rules, users, workers
+from dashboard.admin import devices, holidays, profiles, rules, units, users, workers
 from dashboard.admin.device_csv import template
 from dashboard.context import PageContext
 from dashboard.device_profiles import FOLDER_KEY
@@ -22,7 +22,7 @@ from dashboard.session import language, viewer
 from dashboard.shell import frame
 
 PAGE = "admin"
-TABS = ("devices", "profiles", "rules", "holidays", "workers", "users")
+TABS = ("devices", "profiles", "rules", "holidays", "workers", "units", "users")
 # Where layout() finds the rules folder and the holiday file: set from the settings when
 # the page registers.
 RULES_DIR_KEY = "CITYOPS_ADMIN_RULES_DIR"
@@ -45,7 +45,8 @@ def tab_content(tab: str) -> html.Div:
         return profiles.section(Path(flask.current_app.config[FOLDER_KEY]))
     if tab == "holidays":
         return holidays.section(_holidays_file(), _today())
-    return {"workers": workers.section, "users": users.section}.get(tab, devices.section)()
+    return {"workers": workers.section, "units": units.section,
+            "users": users.section}.get(tab, devices.section)()
 
 
 def layout(tab: str = "devices", **_query: str) -> html.Div:
@@ -90,4 +91,5 @@ def register(app: Dash, context: PageContext) -> None:
     holidays.register(app)
     profiles.register(app, Path(context.settings.profiles_dir))
     workers.register(app)
+    units.register(app)
     users.register(app)

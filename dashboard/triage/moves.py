@@ -139,14 +139,14 @@ def _dispatch(conn, request: MoveRequest, actor: str, role: str, note: str | Non
 
 
 def _whistle(conn, request: MoveRequest, viewer, note: str | None, dispatcher) -> Outcome:
-    if not request.unit or not request.co_units:
+    if not request.co_units:
         return Outcome(False, "triage.msg.whistle_units")
     within = timedelta(minutes=max(1, min(request.report_minutes, 7 * 24 * 60)))
     producer, topic = _producer_of(dispatcher)
     done = whistle.blow(conn, producer, topic, request.case_id, actor=viewer.user.username,
                         role=viewer.role, desk_level=viewer.scope.level,
                         expected_version=request.expected_version,
-                        lead=whistle.Call(request.unit, within),
+                        lead=whistle.Call(request.unit, within) if request.unit else within,
                         co=[whistle.Call(u, within) for u in request.co_units], note=note)
     return Outcome(True, "triage.msg.whistled",
                    {"lead": done.lead, "co": "、".join(done.co)}, refresh=True)

@@ -32,8 +32,8 @@ CITY_UNITS = (
 STREET_DUTIES = (("街面秩序", "*"), ("施工管理", "*"))
 
 
-def _rows(cells: Cells) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """(units, unit_serves, responsibilities) rows."""
+def _rows(cells: Cells, names: dict[str, str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(units, unit_serves, responsibilities) rows; `names`: area code → its name."""
     units, serves, duties = [], [], []
     for code, name, listed in CITY_UNITS:
         units.append((code, name, "city", cells.city_code))
@@ -42,12 +42,14 @@ def _rows(cells: Cells) -> tuple[list[tuple], list[tuple], list[tuple]]:
     for district in cells.districts():
         for suffix, name, listed in DISTRICT_UNITS:
             code = f"{district}-{suffix}"
-            units.append((code, f"{name} {district}", "district", district))
+            place = names.get(district, district)
+            units.append((code, place + name[1:] if place.endswith("区") else f"{place}{name}",
+                          "district", district))
             serves.append((code, district))
             duties += [(c, s, district, code) for c, s in listed]
     for street in sorted(set(cells.street.tolist())):
         code = f"{street}-CG"
-        units.append((code, f"城管中队 {street}", "street", street))
+        units.append((code, f"{names.get(street, street)}城管中队", "street", street))
         serves.append((code, street))
         duties += [(c, s, street, code) for c, s in STREET_DUTIES]
     return units, serves, duties
@@ -65,9 +67,10 @@ def accounts(cells: Cells) -> list[tuple[str, str, str, str, str | None]]:
 
 def write(conn, cells: Cells, password: str) -> dict[str, str]:
     """Write the units, the list and the accounts once (a second call adds nothing)."""
-    units, serves, duties = _rows(cells)
     digest = hash_password(password)
     with conn, conn.cursor() as cur:
+        cur.execute("SELECT code, name_zh FROM areas WHERE level IN ('district', 'street')")
+        units, serves, duties = _rows(cells, dict(cur.fetchall()))
         execute_values(cur, "INSERT INTO units (unit_code, name, tier, area_code) VALUES %s "
                             "ON CONFLICT DO NOTHING", units)
         execute_values(cur, "INSERT INTO unit_serves (unit_code, area_code) VALUES %s "

@@ -93,15 +93,21 @@ def units_world(isolated, small_city_areas, tmp_path_factory):
 
 
 def _choose(driver, dropdown_id: str, text: str) -> None:
-    """Open a dropdown, type part of an option's label and take the first match; again
-    from the start if the panel redrew meanwhile."""
+    """Pick the option whose label holds `text`: done once the dropdown shows it as its
+    value (clicked again from the start if the panel redrew meanwhile)."""
     def attempt(d) -> bool:
-        d.find_element(By.ID, dropdown_id).click()
-        typed = d.switch_to.active_element
-        typed.send_keys(text)
-        typed.send_keys(Keys.ENTER)
-        typed.send_keys(Keys.ESCAPE)
-        return text in d.find_element(By.ID, dropdown_id).text
+        chosen = d.find_elements(By.CSS_SELECTOR, f"#{dropdown_id} .dash-dropdown-value")
+        hint = d.find_elements(By.CSS_SELECTOR, f"#{dropdown_id} .dash-dropdown-placeholder")
+        if chosen and text in chosen[0].text and not hint:  # a value, not the placeholder
+            return True
+        options = [o for o in d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
+                   if text in o.text]
+        if options:
+            options[0].click()
+            d.switch_to.active_element.send_keys(Keys.ESCAPE)
+        else:
+            d.find_element(By.ID, dropdown_id).click()
+        return False
 
     act(driver, attempt)
 
@@ -165,3 +171,30 @@ def test_a_units_staff_see_their_tasks_and_report_in(units_world) -> None:
         assert console_errors(phone) == []
     finally:
         phone.quit()
+
+
+def test_an_admin_edits_the_responsibility_list_on_the_admin_page(units_world) -> None:
+    driver = chrome(1920, 1080)
+    try:
+        login(driver, units_world.url, "admin", units_world.password, "/admin?tab=units")
+        wait_for(driver, "#admin-units-duties")
+        before = units_world.one("SELECT count(*) FROM responsibilities", ())[0][0]
+        wait_for(driver, "#admin-units-load").click()
+        wait_until(driver, lambda d: "responsibilities:" in d.find_element(
+            By.ID, "admin-units-text").get_attribute("value"))
+        editor = driver.find_element(By.ID, "admin-units-text")
+        editor.send_keys(Keys.CONTROL, Keys.END)
+        editor.send_keys("\n- {category: 宣传广告, subtype: '*', area: '310101', "
+                         "unit: 310101-GREEN}\n")
+        driver.find_element(By.ID, "admin-units-check").click()
+        wait_for(driver, "#admin-units-valid")
+        screenshot(driver, "admin-units-1920x1080")
+        driver.find_element(By.ID, "admin-units-save").click()
+        wait_for(driver, "#admin-units-saved")
+        assert units_world.one("SELECT count(*) FROM responsibilities", ())[0][0] == before + 1
+        assert units_world.one(
+            "SELECT actor, object_id FROM admin_events WHERE object_kind = 'responsibility'",
+            ()) == [("admin:admin", "宣传广告/*/310101")]
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()
