@@ -70,7 +70,9 @@ def _seed_units(conn) -> None:
         if cur.fetchone()[0]:
             return
     conn.rollback()
-    staff = seed_units.write(conn, read_cells(conn), DEMO_PASSWORD)
+    cells = read_cells(conn)
+    staff = seed_units.write(conn, cells, DEMO_PASSWORD)
+    seed_units.hand_over(conn, cells)
     print(f"cityops demo: units and the responsibility list added; unit staff and the street "
           f"desk log in as {', '.join(staff)} with the demo password", flush=True)
 

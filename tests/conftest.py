@@ -218,6 +218,12 @@ def dashboard_world(isolated, small_city_areas, tmp_path_factory) -> Iterator[Da
     conn = store_db.connect(run.database_url)
     geo_store.write_areas(conn, small_city_areas)
     report = seed_city(conn, devices_count=2000, open_cases=200, incidents_24h=3000)
+    # Units, the responsibility list and unit staff as the demo has them (issue #16).
+    from sim.seed import units as seed_units
+    from sim.seed.grid import read_cells
+    cells = read_cells(conn)
+    report.users.update(seed_units.write(conn, cells, report.password))
+    seed_units.hand_over(conn, cells)
     conn.close()
     url = f"http://127.0.0.1:{run.dashboard_port}"
     with serving(run, tmp_path_factory.mktemp("dashboard") / "dashboard.log", "dashboard",

@@ -49,7 +49,8 @@ def dispatch(conn: Connection, producer, alert_id: int, actor: str, role: str,
     UnknownUnit if not.
 
     `topic` is `settings.topic("dispatch")`; `at` (default now) decides who is on duty;
-    `unit` is the unit the desk names (otherwise the responsibility list decides).
+    `unit` is the unit the desk names (otherwise the responsibility list decides). With
+    `producer` None the message waits in its row for `publish_pending` (a seed, a script).
     """
     at = at or datetime.now(UTC)
     case, to_unit = _read(conn, alert_id, role, expected_version, unit)
@@ -63,7 +64,8 @@ def dispatch(conn: Connection, producer, alert_id: int, actor: str, role: str,
     moved = _commit(conn, case, choice, delivery_id, body, actor, role, expected_version,
                     note, at)
     worker_id = choice.worker.worker_id
-    published = publish(conn, producer, topic, delivery_id, worker_id, body)
+    published = (producer is not None
+                 and publish(conn, producer, topic, delivery_id, worker_id, body))
     outcome = send_webhook(conn, webhook, delivery_id) if webhook else None
     return Dispatched(alert_id, delivery_id, worker_id, choice.tier, moved.version,
                       moved.event_id, published, outcome)
@@ -95,7 +97,8 @@ def _to_unit(conn: Connection, producer, case: CaseToDispatch, unit: UnitChoice,
                        details={"to": "unit", "unit_code": unit.unit_code, "by": unit.by,
                                 "tier": unit.tier, "delivery_id": delivery_id},
                        effects=lambda cur, _moved: record_dispatch(cur, row), tier=unit.tier)
-    published = publish(conn, producer, topic, delivery_id, unit.unit_code, body)
+    published = (producer is not None
+                 and publish(conn, producer, topic, delivery_id, unit.unit_code, body))
     outcome = send_webhook(conn, webhook, delivery_id) if webhook else None
     return Dispatched(case.alert_id, delivery_id, None, unit.tier, moved.version,
                       moved.event_id, published, outcome, unit_code=unit.unit_code)

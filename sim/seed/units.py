@@ -7,13 +7,17 @@ bins), housing (房屋土地) and drainage (flooded roads, manholes); per street
 (街面秩序, 施工管理); for the city: the power company (street lights) and the traffic
 police (signals). 市容环境 and 宣传广告 stay with the grid workers (no row). Staff
 accounts: one for the first district's roads bureau and one for its first street's
-城管中队, and a street desk (operator of that street) who may blow the whistle.
+城管中队, and a street desk (operator of that street) who may blow the whistle; each unit
+account is handed a few cases through the case flow (confirmed, then dispatched by the
+list), so it has work the moment the demo starts.
 """
 
 from __future__ import annotations
 
 from psycopg2.extras import execute_values
 
+from alerts.cases.moves import NewCase, open_case, transition
+from alerts.dispatch.assign import dispatch
 from identity.passwords import hash_password
 from sim.seed.grid import Cells
 from sim.seed.people import pair
@@ -30,6 +34,14 @@ CITY_UNITS = (
     ("CITY-TRAFFIC", "市公安局交警总队", (("道路交通", "交通信号灯故障"),)),
 )
 STREET_DUTIES = (("街面秩序", "*"), ("施工管理", "*"))
+# The cases each unit account starts with: (major, sub-type, title).
+HANDED_OVER: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "unit_road": (("道路交通", "道路破损", "人行道地砖松动破损"),
+                  ("道路交通", "道路破损", "机动车道路面坑洼"),
+                  ("突发事件", "路面塌陷", "路面局部塌陷")),
+    "unit_cg": (("街面秩序", "占道经营", "沿街店铺占道经营"),
+                ("施工管理", "施工扰民", "夜间施工噪声扰民")),
+}
 
 
 def _rows(cells: Cells, names: dict[str, str]) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -82,3 +94,30 @@ def write(conn, cells: Cells, password: str) -> dict[str, str]:
         execute_values(cur, "INSERT INTO users (username, password_hash, role, area_code, "
                             "display_name, unit_code) VALUES %s ON CONFLICT DO NOTHING", rows)
     return {name: name for name, *_ in accounts(cells)}
+
+
+def hand_over(conn, cells: Cells) -> int:
+    """Open, confirm and dispatch the unit accounts' first cases; how many were handed over.
+    The dispatch messages wait for the SLA ticker's `publish_pending` (no producer here)."""
+    made = 0
+    for username, _, area, _, _ in accounts(cells):
+        for number, (major, subtype, title) in enumerate(HANDED_OVER.get(username, ())):
+            place = _place(cells, area, number)
+            alert_id = open_case(conn, NewCase(
+                fingerprint=f"demo-unit|{username}|{number}", kind="incident", title=title,
+                category=subtype, labels={"incident_category": major}, **place),
+                actor="12345")
+            transition(conn, alert_id, "confirm", "operator", "operator", 1)
+            dispatch(conn, None, alert_id, "operator", "operator", 2, topic="")
+            made += 1
+    return made
+
+
+def _place(cells: Cells, area: str, number: int) -> dict:
+    """A grid cell of the area (the `number`th), with its centre as the case's point."""
+    inside = [i for i, (s, d) in enumerate(zip(cells.street.tolist(), cells.district.tolist(),
+                                                  strict=True)) if area in (s, d)]
+    i = inside[(number * 7) % len(inside)]
+    return {"grid_code": cells.codes[i], "community_code": cells.community[i],
+            "street_code": cells.street[i], "district_code": cells.district[i],
+            "lon": float(cells.lon[i]), "lat": float(cells.lat[i])}

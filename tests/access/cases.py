@@ -33,11 +33,25 @@ def _pick(cur, district: str, user: str, mine: bool) -> Case:
     return Case(*row)
 
 
+HELD_BY = """
+SELECT id, version, title FROM alerts WHERE unit_code = %s AND state = 'dispatched'
+ORDER BY id LIMIT 1
+"""
+
+
+def _held(cur, unit: str) -> Case:
+    cur.execute(HELD_BY, (unit,))
+    row = cur.fetchone()
+    assert row is not None, f"the seeded world has no case held by {unit}"
+    return Case(*row)
+
+
 def pick_cases(conn) -> dict[str, Case]:
     """spec.CASES → a case of the seeded world."""
     with conn.cursor() as cur:
         found = {"hp": _pick(cur, HUANGPU, "worker_hp", True),
                  "hp_other": _pick(cur, HUANGPU, "worker_hp", False),
-                 "ja": _pick(cur, JINGAN, "worker_ja", True)}
+                 "ja": _pick(cur, JINGAN, "worker_ja", True),
+                 "unit": _held(cur, f"{HUANGPU}-ROAD")}
     conn.rollback()
     return found

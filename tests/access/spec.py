@@ -10,19 +10,21 @@ from __future__ import annotations
 ALLOW, DENY = "allow", "deny"
 
 # "anonymous" is a request without a session cookie or bearer token.
-ROLES: tuple[str, ...] = ("anonymous", "operator", "manager", "leader", "worker", "admin")
+ROLES: tuple[str, ...] = ("anonymous", "operator", "manager", "leader", "worker", "unit",
+                          "admin")
 
 # The seeded account that stands for each role (sim/seed/people.py); None: no login.
 ACCOUNT_OF_ROLE: dict[str, str | None] = {
     "anonymous": None, "operator": "operator", "manager": "manager_hp", "leader": "leader",
-    "worker": "worker_hp", "admin": "admin"}
+    "worker": "worker_hp", "unit": "unit_road", "admin": "admin"}
 
-# Dashboard pages: who may open them. Admins run accounts, not cases; workers see their tasks.
+# Dashboard pages: who may open them. Admins run accounts, not cases; workers and unit staff
+# see their tasks.
 PAGES: dict[str, frozenset[str]] = {
     "wall": frozenset({"operator", "manager", "leader", "admin"}),
     "map": frozenset({"operator", "manager", "leader"}),
     "triage": frozenset({"operator", "manager", "leader"}),
-    "worker": frozenset({"worker"}),
+    "worker": frozenset({"worker", "unit"}),
     "summary": frozenset({"operator", "manager", "leader"}),
     "admin": frozenset({"admin"}),
 }
@@ -31,6 +33,8 @@ PAGES: dict[str, frozenset[str]] = {
 EXPORTS: dict[str, str] = {
     "/export/summary": "summary",
     "/export/admin/devices-template.csv": "admin",
+    "/export/admin/units.yaml": "admin",
+    "/export/admin/responsibilities.csv": "admin",
 }
 
 # Every logged-in role may run Dash's page router and the page shell: what they then get
@@ -45,17 +49,20 @@ API_OPEN: frozenset[tuple[str, str]] = frozenset({
 #   hp       a 黄浦 (310101) case assigned to worker_hp
 #   hp_other a 黄浦 case assigned to nobody or to another worker
 #   ja       a 静安 (310106) case assigned to worker_ja
-CASES: tuple[str, ...] = ("hp", "hp_other", "ja")
+#   unit     a 黄浦 case held by 黄浦's roads bureau (310101-ROAD, unit_road's unit)
+CASES: tuple[str, ...] = ("hp", "hp_other", "ja", "unit")
 
 # Account × case → allow (sees it, may try to move it) or deny (404 / "not found" / empty).
 AREA: dict[str, dict[str, str]] = {
-    "admin": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW},
-    "operator": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW},
-    "leader": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW},
-    "manager_hp": {"hp": ALLOW, "hp_other": ALLOW, "ja": DENY},
-    "manager_ja": {"hp": DENY, "hp_other": DENY, "ja": ALLOW},
-    "worker_hp": {"hp": ALLOW, "hp_other": DENY, "ja": DENY},
-    "worker_ja": {"hp": DENY, "hp_other": DENY, "ja": ALLOW},
+    "admin": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW, "unit": ALLOW},
+    "operator": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW, "unit": ALLOW},
+    "leader": {"hp": ALLOW, "hp_other": ALLOW, "ja": ALLOW, "unit": ALLOW},
+    "manager_hp": {"hp": ALLOW, "hp_other": ALLOW, "ja": DENY, "unit": ALLOW},
+    "manager_ja": {"hp": DENY, "hp_other": DENY, "ja": ALLOW, "unit": DENY},
+    "worker_hp": {"hp": ALLOW, "hp_other": DENY, "ja": DENY, "unit": DENY},
+    "worker_ja": {"hp": DENY, "hp_other": DENY, "ja": ALLOW, "unit": DENY},
+    "unit_road": {"hp": DENY, "hp_other": DENY, "ja": DENY, "unit": ALLOW},
+    "unit_cg": {"hp": DENY, "hp_other": DENY, "ja": DENY, "unit": DENY},
 }
 
 # Which accounts each case-id resource is checked with: those whose role may use it at all
@@ -63,7 +70,7 @@ AREA: dict[str, dict[str, str]] = {
 AREA_RESOURCES: dict[str, tuple[str, ...]] = {
     "dashboard triage detail": ("operator", "leader", "manager_hp", "manager_ja"),
     "dashboard triage move": ("operator", "leader", "manager_hp", "manager_ja"),
-    "dashboard worker move": ("worker_hp", "worker_ja"),
+    "dashboard worker move": ("worker_hp", "worker_ja", "unit_road", "unit_cg"),
     "api GET /api/v1/cases/{case_id}": tuple(AREA),
     "api POST /api/v1/cases/{case_id}/transitions": tuple(AREA),
 }
