@@ -187,7 +187,8 @@ def register(app: Dash, context: PageContext) -> None:
                   State("triage-refresh", "data"), State("triage-unit", "value"),
                   State("triage-co-units", "value"), State("triage-report-minutes", "value"),
                   prevent_initial_call=True)
-    def move(clicks, case, note, refreshed, unit, co_units, minutes):
+    def move(clicks, case, note, refreshed, unit=None, co_units=None, minutes=None):
+        # Defaults: a hand-made request that leaves out the unit fields is a plain move.
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not any(clicks or []) or not isinstance(case, dict):
             return no_update, no_update

@@ -83,8 +83,15 @@ def triage_move_body(case_id: int, version: int, action: str = "confirm") -> dic
             "state": [{"id": "triage-case", "property": "data",
                        "value": {"id": case_id, "version": version}},
                       {"id": "triage-note", "property": "value", "value": ""},
-                      {"id": "triage-refresh", "property": "data", "value": 0}],
+                      {"id": "triage-refresh", "property": "data", "value": 0},
+                      *UNIT_STATES],
             "changedPropIds": [_pattern(button) + ".n_clicks"]}
+
+
+# The console's unit fields as a browser sends them with no unit chosen.
+UNIT_STATES = ({"id": "triage-unit", "property": "value", "value": None},
+               {"id": "triage-co-units", "property": "value", "value": None},
+               {"id": "triage-report-minutes", "property": "value", "value": 60})
 
 
 def worker_move_body(dependencies: list[dict], case_id: int, version: int,

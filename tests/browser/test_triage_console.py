@@ -11,6 +11,7 @@ import requests
 from selenium.webdriver.common.by import By
 
 from dashboard.i18n import translate
+from tests.access import dash_calls
 from tests.browser.harness import (
     act,
     chrome,
@@ -137,7 +138,8 @@ def test_a_hand_made_move_on_a_jingan_case_is_refused_and_changes_nothing(
         "state": [{"id": "triage-case", "property": "data",
                    "value": {"id": case_id, "version": version}},
                   {"id": "triage-note", "property": "value", "value": ""},
-                  {"id": "triage-refresh", "property": "data", "value": 0}],
+                  {"id": "triage-refresh", "property": "data", "value": 0},
+                  *dash_calls.UNIT_STATES],
         "changedPropIds": [json.dumps(move, separators=(",", ":"), sort_keys=True)
                            + ".n_clicks"],
     }
