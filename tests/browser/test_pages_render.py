@@ -14,7 +14,7 @@ from tests.browser.harness import chrome, console_errors, login, wait_for, wait_
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 ACCOUNT_OF_ROLE = {"admin": "admin", "operator": "operator", "leader": "leader",
-                   "manager": "manager_hp", "worker": "worker_hp"}
+                   "manager": "manager_hp", "worker": "worker_hp", "unit": "unit_road"}
 CASES = [(page, role) for page, roles in PAGE_ROLES.items() for role in sorted(roles)]
 
 
