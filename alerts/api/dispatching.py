@@ -75,3 +75,12 @@ class BrokerDispatcher:
             if self._producer is not None:
                 self._producer.close()
                 self._producer = None
+
+
+def producer_and_topic(dispatcher) -> tuple[object | None, str | None]:
+    """The producer and topic of a server that dispatches, for a move that also tells
+    someone (an escalation, a whistle); (None, None) without one or with the broker away:
+    the message then waits in its row for `publish_pending`, or the desk sees the case."""
+    if not isinstance(dispatcher, BrokerDispatcher):
+        return None, None
+    return dispatcher.producer_or_none(), dispatcher.topic

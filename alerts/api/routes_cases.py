@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from alerts.api.auth import login_required
 from alerts.api.casequeries import get_case, incidents, level_lookup, list_cases, timeline
-from alerts.api.dispatching import DISPATCHER_KEY, BrokerDispatcher, BrokerUnavailable
+from alerts.api.dispatching import DISPATCHER_KEY, BrokerUnavailable, producer_and_topic
 from alerts.api.filters import BadQuery, parse_filter
 from alerts.api.unit_requests import named_unit, return_reason, whistle_calls
 from alerts.cases.errors import CaseNotFound, Conflict, Refused
@@ -108,10 +108,7 @@ def _move_failed(exc: Exception):
 def _escalate(conn, case_id: int, version: int, note: str | None):
     """升级 through alerts.sla.escalation: the tier rises and its worker or unit is told on the
     dispatch topic when this server dispatches; otherwise the new tier sees it on its desk."""
-    dispatcher = current_app.extensions.get(DISPATCHER_KEY)
-    producer = topic = None
-    if isinstance(dispatcher, BrokerDispatcher):
-        producer, topic = dispatcher.producer_or_none(), dispatcher.topic
+    producer, topic = producer_and_topic(current_app.extensions.get(DISPATCHER_KEY))
     viewer = g.viewer
     try:
         done, sent = manual.escalate_and_tell(conn, producer, topic, case_id,
@@ -160,10 +157,7 @@ def _whistle(conn, case_id: int, version: int, note: str | None):
     """吹哨 through alerts.units.whistle: the units are called in one move, each told on the
     dispatch topic after the commit when this server dispatches."""
     lead, co = whistle_calls()
-    dispatcher = current_app.extensions.get(DISPATCHER_KEY)
-    producer = topic = None
-    if isinstance(dispatcher, BrokerDispatcher):
-        producer, topic = dispatcher.producer_or_none(), dispatcher.topic
+    producer, topic = producer_and_topic(current_app.extensions.get(DISPATCHER_KEY))
     viewer = g.viewer
     try:
         done = whistle.blow(conn, producer, topic, case_id, actor=viewer.user.username,

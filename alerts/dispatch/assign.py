@@ -57,7 +57,7 @@ def dispatch(conn: Connection, producer, alert_id: int, actor: str, role: str,
     if to_unit is not None:
         return _to_unit(conn, producer, case, to_unit, actor, role, expected_version,
                         topic=topic, note=note, at=at, webhook=webhook)
-    case, choice = _choose(conn, alert_id, role, expected_version, at)
+    choice = _choose_worker(conn, case, at)
     delivery_id = str(uuid.uuid4())
     # transition() raises the version by exactly one, so the message can carry the new one.
     body = encode(build_message(delivery_id, case, choice, actor, at, expected_version + 1))
@@ -73,6 +73,7 @@ def dispatch(conn: Connection, producer, alert_id: int, actor: str, role: str,
 
 def _read(conn: Connection, alert_id: int, role: str, expected_version: int,
           unit: str | None) -> tuple[CaseToDispatch, UnitChoice | None]:
+    """The case, and the unit it goes to if any. Says no before looking for anyone."""
     with conn, conn.cursor() as cur:
         case = read_case(cur, alert_id)
         if case.version != expected_version:
@@ -104,17 +105,11 @@ def _to_unit(conn: Connection, producer, case: CaseToDispatch, unit: UnitChoice,
                       moved.event_id, published, outcome, unit_code=unit.unit_code)
 
 
-def _choose(conn: Connection, alert_id: int, role: str, expected_version: int,
-            at: datetime) -> tuple[CaseToDispatch, Choice]:
+def _choose_worker(conn: Connection, case: CaseToDispatch, at: datetime) -> Choice:
+    """The on-duty worker by the roster rules; transition() checks the case again under
+    the lock, so a move made meanwhile still loses cleanly."""
     with conn, conn.cursor() as cur:
-        case = read_case(cur, alert_id)
-        # Say no before looking for a worker; transition() checks again under the lock.
-        if case.version != expected_version:
-            raise Conflict(alert_id, expected_version, case.state, case.version)
-        verdict = may(role, "dispatch", case.state)
-        if not verdict:
-            raise Refused(alert_id, "dispatch", verdict.reason)
-        return case, choose(alert_id, pools(cur, case), at, case.point)
+        return choose(case.alert_id, pools(cur, case), at, case.point)
 
 
 def _commit(conn: Connection, case: CaseToDispatch, choice: Choice, delivery_id: str,

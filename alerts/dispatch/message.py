@@ -13,9 +13,9 @@ from alerts.dispatch.pools import CaseToDispatch
 SCHEMA = "cityops.dispatch/1"
 
 
-def build_message(delivery_id: str, case: CaseToDispatch, choice: Choice, actor: str,
-                  at: datetime, version: int) -> dict[str, Any]:
-    worker = choice.worker
+def _common(delivery_id: str, case: CaseToDispatch, tier: str, actor: str, at: datetime,
+            version: int) -> dict[str, Any]:
+    """What every dispatch message says, whoever receives it."""
     return {
         "schema": SCHEMA,
         "delivery_id": delivery_id,
@@ -24,43 +24,32 @@ def build_message(delivery_id: str, case: CaseToDispatch, choice: Choice, actor:
         "title": case.title,
         "category": case.category,
         "severity": case.severity,
-        "worker": {"id": worker.worker_id, "name": worker.name, "phone": worker.phone,
-                   "unit_code": worker.unit_code},
-        "tier": choice.tier,
-        "tier_name": TIER_NAMES.get(choice.tier, choice.tier),
-        "area_code": choice.area_code,
+        "tier": tier,
+        "tier_name": TIER_NAMES.get(tier, tier),
         "location": {"lon": case.lon, "lat": case.lat, **{
-            f"{tier}_code": case.areas.get(tier)
-            for tier in ("grid", "community", "street", "district")}},
-        "distance_m": None if choice.distance_m is None else round(choice.distance_m),
+            f"{level}_code": case.areas.get(level)
+            for level in ("grid", "community", "street", "district")}},
         "due_at": _iso(case.due_at),
         "dispatched_at": _iso(at),
         "dispatched_by": actor,
     }
+
+
+def build_message(delivery_id: str, case: CaseToDispatch, choice: Choice, actor: str,
+                  at: datetime, version: int) -> dict[str, Any]:
+    worker = choice.worker
+    return {**_common(delivery_id, case, choice.tier, actor, at, version),
+            "worker": {"id": worker.worker_id, "name": worker.name, "phone": worker.phone,
+                       "unit_code": worker.unit_code},
+            "area_code": choice.area_code,
+            "distance_m": None if choice.distance_m is None else round(choice.distance_m)}
 
 
 def build_unit_message(delivery_id: str, case: CaseToDispatch, unit: dict[str, Any],
                        actor: str, at: datetime, version: int) -> dict[str, Any]:
     """The same document for a dispatch to a department or unit: `unit` instead of `worker`."""
-    return {
-        "schema": SCHEMA,
-        "delivery_id": delivery_id,
-        "alert_id": case.alert_id,
-        "version": version,
-        "title": case.title,
-        "category": case.category,
-        "severity": case.severity,
-        "worker": None,
-        "unit": unit,
-        "tier": unit["tier"],
-        "tier_name": TIER_NAMES.get(unit["tier"], unit["tier"]),
-        "location": {"lon": case.lon, "lat": case.lat, **{
-            f"{tier}_code": case.areas.get(tier)
-            for tier in ("grid", "community", "street", "district")}},
-        "due_at": _iso(case.due_at),
-        "dispatched_at": _iso(at),
-        "dispatched_by": actor,
-    }
+    return {**_common(delivery_id, case, unit["tier"], actor, at, version),
+            "worker": None, "unit": unit}
 
 
 def encode(message: dict[str, Any]) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from alerts.api.casequeries import get_case
-from alerts.api.dispatching import BrokerDispatcher, BrokerUnavailable
+from alerts.api.dispatching import BrokerUnavailable, producer_and_topic
 from alerts.cases.errors import CaseNotFound, Conflict, Refused
 from alerts.cases.flow import MOVES, needs_note
 from alerts.cases.guards import could
@@ -142,7 +142,7 @@ def _whistle(conn, request: MoveRequest, viewer, note: str | None, dispatcher) -
     if not request.co_units:
         return Outcome(False, "triage.msg.whistle_units")
     within = timedelta(minutes=max(1, min(request.report_minutes, 7 * 24 * 60)))
-    producer, topic = _producer_of(dispatcher)
+    producer, topic = producer_and_topic(dispatcher)
     done = whistle.blow(conn, producer, topic, request.case_id, actor=viewer.user.username,
                         role=viewer.role, desk_level=viewer.scope.level,
                         expected_version=request.expected_version,
@@ -154,20 +154,12 @@ def _whistle(conn, request: MoveRequest, viewer, note: str | None, dispatcher) -
 
 def _escalate(conn, request: MoveRequest, actor: str, role: str, note: str | None,
               dispatcher) -> Outcome:
-    producer, topic = _producer_of(dispatcher)
+    producer, topic = producer_and_topic(dispatcher)
     done, sent = manual.escalate_and_tell(conn, producer, topic, request.case_id, actor, role,
                                           request.expected_version, note)
     key = "triage.msg.escalated" if sent else "triage.msg.escalated_unsent"
     return Outcome(True, key, {"from_tier": done.from_tier, "to_tier": done.to_tier},
                    refresh=True)
-
-
-def _producer_of(dispatcher) -> tuple[object | None, str]:
-    """The dashboard's only producer is the dispatcher's; without one (or with the broker
-    away) the escalation stands unsent and the new tier sees the case on its desk."""
-    if not isinstance(dispatcher, BrokerDispatcher):
-        return None, ""
-    return dispatcher.producer_or_none(), dispatcher.topic
 
 
 def message(lang: str, outcome: Outcome) -> str:
