@@ -150,6 +150,10 @@ class Settings:
     alerts_rules_dir: Path = _setting(
         "CITYOPS_ALERTS_RULES_DIR", REPO_ROOT / "alerts" / "rules" / "default",
         "folder of the rules engine's YAML rule files", _path)
+    assessment_file: Path = _setting(
+        "CITYOPS_ASSESSMENT_FILE", REPO_ROOT / "assessment" / "default.yaml",
+        "YAML file of the assessment's indicators (综合评价): names, formulas, weights of "
+        "the composite score and its grades", _path)
     holidays_file: Path = _setting(
         "CITYOPS_HOLIDAYS_FILE", REPO_ROOT / "alerts" / "sla" / "holidays.yaml",
         "YAML file of official holidays and make-up working days per year (SLA working "
