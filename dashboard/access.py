@@ -18,6 +18,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "triage": frozenset({"operator", "manager", "leader"}),
     "worker": frozenset({"worker", "unit"}),
     "summary": frozenset({"operator", "manager", "leader"}),
+    "assessment": frozenset({"manager", "leader"}),
     "admin": frozenset({"admin"}),
 }
 

@@ -24,7 +24,8 @@ DASH_PREFIXES = ("/_dash-", "/_reload-hash")
 CALLBACK_PATH = "/_dash-update-component"
 
 # Flask routes that serve a page's data outside Dash callbacks (downloads).
-ROUTE_PAGES: dict[str, str] = {"/export/summary": "summary", "/export/admin": "admin"}
+ROUTE_PAGES: dict[str, str] = {"/export/summary": "summary", "/export/admin": "admin",
+                               "/export/bulletin": "assessment"}
 
 
 def _deny(status: int, message: str) -> flask.Response:

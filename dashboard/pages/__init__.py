@@ -7,4 +7,5 @@
 
 from __future__ import annotations
 
-PAGE_MODULES: tuple[str, ...] = ("wall", "map", "triage", "worker", "summary", "admin")
+PAGE_MODULES: tuple[str, ...] = ("wall", "map", "triage", "worker", "summary", "assessment",
+                                 "admin")

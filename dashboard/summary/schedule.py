@@ -13,7 +13,12 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from assessment import periods
+from assessment.bulletin import gather as gather_bulletin
+from assessment.indicators import read
+from assessment.periods import Period
 from cityops.settings import Settings
+from dashboard.assessment import bulletin_files
 from dashboard.i18n import city_zone
 from dashboard.summary.data import gather, yesterday
 from dashboard.summary.pdf import export, file_name
@@ -65,6 +70,26 @@ def write_day(settings: Settings, day: date, area: str | None, lang: str,
     return target
 
 
+def write_bulletin(settings: Settings, period: Period | None, area: str | None, lang: str,
+                   fmt: str = "pdf", out: Path | None = None) -> Path:
+    """The monthly bulletin of `period` (default: last month) for `area`, as one file."""
+    period = period or periods.month(datetime.now(city_zone()).date()).previous()
+    conn = db.connect(settings.database_url)
+    try:
+        with conn.cursor() as cur:
+            scope = area_scope(cur, area)
+        conn.rollback()
+        bulletin = gather_bulletin(conn, scope, period, read(settings.assessment_file),
+                                   city_zone())
+    finally:
+        conn.close()
+    target = out or settings.summary_dir / bulletin_files.file_name(bulletin, scope.code, fmt)
+    bulletin_files.write(lang, bulletin, fmt, target)
+    log.info("bulletin written", extra={"period": period.label, "area": scope.code,
+                                        "path": str(target)})
+    return target
+
+
 def run(settings: Settings, at: time, area: str | None, lang: str,
         stop: threading.Event | None = None) -> int:
     """Write yesterday's summary now if it is missing, then every day at `at`."""
@@ -89,3 +114,13 @@ def _safely(settings: Settings, day: date, area: str | None, lang: str) -> None:
         write_day(settings, day, area, lang)
     except Exception:  # noqa: BLE001 - a bad day must not end the schedule
         log.exception("summary failed", extra={"day": day.isoformat()})
+    if (day + timedelta(days=1)).day == 1:  # the month just ended: its bulletin too
+        _bulletin_safely(settings, periods.month(day), area, lang)
+
+
+def _bulletin_safely(settings: Settings, period: Period, area: str | None, lang: str) -> None:
+    try:
+        for fmt in ("pdf", "xlsx"):
+            write_bulletin(settings, period, area, lang, fmt)
+    except Exception:  # noqa: BLE001 - as above
+        log.exception("bulletin failed", extra={"period": period.label})
