@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from alerts.cases.states import FINISHED
+from alerts.sla.escalation.events import LATE_EVENT
 from identity.scope import Scope, area_sql
 
 UNIT_DISPATCH = ("((e.action = 'dispatch' AND e.details->>'to' = 'unit') "
                  "OR e.action = 'whistle')")
 UNIT_OF_EVENT = "coalesce(e.details->>'unit_code', e.details->>'lead')"
-LATE = "(e.action = 'escalate' AND e.actor = 'system' AND e.details ? 'stage')"
+LATE = LATE_EVENT
 
 FACTS = f"""
 SELECT a.id, a.title, a.category, a.street_code, a.district_code,

@@ -26,6 +26,7 @@ class DailySummary:
     hot_cells: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     generated_at: datetime
+    units: list[dict[str, Any]] = ()  # per unit holding cases (issue #16)
 
     def kpi(self, key: str) -> Kpi | None:
         return next((k for k in self.kpis if k.key == key), None)
@@ -61,4 +62,5 @@ def gather(cur, scope: Scope, day: date, now: datetime) -> DailySummary:
         hot_cells=case_days.hot_cells(cur, scope, start, end),
         overdue=case_days.overdue_now(cur, scope, now),
         generated_at=now,
+        units=case_days.by_unit(cur, scope, start, end, now),
     )

@@ -13,7 +13,14 @@ from markupsafe import Markup
 
 from dashboard.i18n import translate, when
 from dashboard.summary.data import DailySummary
-from dashboard.summary.tables import Table, Tile, hot_cells_table, overdue_table, sla_table
+from dashboard.summary.tables import (
+    Table,
+    Tile,
+    hot_cells_table,
+    overdue_table,
+    sla_table,
+    units_table,
+)
 from dashboard.summary.tables import tiles as summary_tiles
 
 STYLE = """
@@ -93,6 +100,7 @@ def render(summary: DailySummary, lang: str, day_text: str, paragraph: str,
         Markup('<div class="charts">{}</div>').format(chart_html),
         *(_section(t.title, _table(t)) for t in (hot_cells_table(summary, lang),
                                                  sla_table(summary, lang),
+                                                 units_table(summary, lang),
                                                  overdue_table(summary, lang))),
     ])
     page = Markup("<!doctype html><html lang='{}'><head><meta charset='utf-8'><title>{}</title>"

@@ -74,6 +74,14 @@ def sla_table(summary: DailySummary, lang: str) -> Table:
                  rows, frozenset({1, 2, 3, 4, 5}), translate(lang, "summary.empty"))
 
 
+def units_table(summary: DailySummary, lang: str) -> Table:
+    rows = [[u["name"], str(u["dispatched"]), str(u["closed"]), str(u["open_now"]),
+             str(u["overdue_now"])] for u in summary.units]
+    return Table("units", translate(lang, "summary.section.units"),
+                 _t(lang, "unit", "dispatched", "closed", "open_now", "overdue_now"),
+                 rows, frozenset({1, 2, 3, 4}), translate(lang, "summary.no_units"))
+
+
 def overdue_table(summary: DailySummary, lang: str) -> Table:
     district = "district_zh" if lang == "zh-CN" else "district_en"
     street = "street_zh" if lang == "zh-CN" else "street_en"

@@ -15,6 +15,7 @@ from dashboard.summary.tables import (
     overdue_table,
     sla_table,
     tiles,
+    units_table,
 )
 
 GRAPH_CONFIG = {"displayModeBar": False}
@@ -80,5 +81,6 @@ def body(summary: DailySummary, lang: str, day_text: str) -> list:
         ]),
         html.Div(className="summary-row", children=[
             _table(hot_cells_table(summary, lang)), _table(sla_table(summary, lang))]),
+        _table(units_table(summary, lang)),
         _table(overdue_table(summary, lang)),
     ]

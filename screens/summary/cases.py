@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from alerts.cases.states import FINISHED
+from alerts.sla.escalation.events import LATE_EVENT
 from identity.scope import Scope, scope_sql
 
 # One row per calendar day from %(first)s to %(last)s with its instants in the city's zone.
@@ -28,8 +29,8 @@ days AS (
     FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d
 )"""
 
-ESCALATED = ("EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = {t}.id "
-             "AND e.action = 'escalate'{until})")
+ESCALATED = ("EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = {t}.id "  # noqa: S608
+             f"AND {LATE_EVENT}{{until}})")  # constants only
 
 KPI_SERIES = """
 WITH {days},
@@ -188,3 +189,32 @@ def city_code(cur) -> str | None:
     cur.execute("SELECT code FROM areas WHERE level = 'city' ORDER BY code LIMIT 1")
     found = cur.fetchone()
     return found[0] if found else None
+
+
+# Per unit (issue #16): cases sent to it on the day, closed by it on the day, and what it
+# holds now, open and past its due time.
+BY_UNIT = """
+SELECT u.unit_code AS code, u.name,
+    count(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM alert_events e WHERE e.alert_id = a.id AND e.at >= %(start)s
+          AND e.at < %(end)s AND ((e.action = 'dispatch' AND e.details->>'unit_code' = u.unit_code)
+               OR (e.action = 'whistle' AND e.details->>'lead' = u.unit_code)))) AS dispatched,
+    count(*) FILTER (WHERE a.state = 'closed' AND a.closed_at >= %(start)s
+                     AND a.closed_at < %(end)s) AS closed,
+    count(*) FILTER (WHERE a.state <> ALL(%(finished)s)) AS open_now,
+    count(*) FILTER (WHERE a.state <> ALL(%(finished)s) AND a.due_at < %(now)s) AS overdue_now
+FROM alerts a JOIN units u ON u.unit_code = a.unit_code
+WHERE {scope} AND (a.state <> ALL(%(finished)s) OR a.closed_at >= %(start)s
+                   OR a.opened_at >= %(start)s - interval '31 days')
+GROUP BY u.unit_code ORDER BY overdue_now DESC, open_now DESC, u.unit_code
+LIMIT 30
+"""
+
+
+def by_unit(cur, scope: Scope, start: datetime, end: datetime,
+            now: datetime) -> list[dict[str, Any]]:
+    """Per unit holding cases in the area: dispatched and closed that day, open and overdue now."""
+    clause, params = scope_sql(scope)
+    params.update(start=start, end=end, now=now, finished=sorted(FINISHED))
+    cur.execute(BY_UNIT.format(scope=clause), params)
+    return _rows(cur)

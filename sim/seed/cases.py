@@ -11,6 +11,7 @@ import numpy as np
 from psycopg2.extras import Json, execute_values
 
 from alerts.cases.history import load_cases
+from alerts.sla.clocks import STAGE_OF
 from sim.seed.grid import Cells
 from sim.seed.incidents import Report
 from sim.seed.people import Staff
@@ -131,18 +132,24 @@ def _due(plan: Plan) -> datetime:
 def _events(alert_id: int, plan: Plan, times: list[datetime], now: datetime) -> list[tuple]:
     """The timeline; a case that ran late gets the SLA ticker's escalation at its due time,
     as the real ticker would have written it."""
-    rows = [(alert_id, plan.opened, "system", "open", None, "new", None)]
+    rows = [(alert_id, plan.opened, "system", "open", None, "new", None, Json({}))]
     state, escalated = "new", not _late(plan, times, now)
     for move, at in zip(plan.moves, times, strict=True):
         if not escalated and at > _due(plan):
-            rows.append((alert_id, _due(plan), "system", "escalate", state, state, ESCALATED))
+            rows.append(_escalation(alert_id, plan, state))
             escalated = True
         rows.append((alert_id, at, _actor(move, plan), move, state, TARGET[move],
-                     NOTES.get(move)))
+                     NOTES.get(move), Json({})))
         state = TARGET[move]
     if not escalated:
-        rows.append((alert_id, _due(plan), "system", "escalate", state, state, ESCALATED))
+        rows.append(_escalation(alert_id, plan, state))
     return rows
+
+
+def _escalation(alert_id: int, plan: Plan, state: str) -> tuple:
+    """The ticker's escalate event: no state change (to_state NULL), the late stage named."""
+    return (alert_id, _due(plan), "system", "escalate", state, None, ESCALATED,
+            Json({"stage": STAGE_OF.get(state, "handle")}))
 
 
 def write(conn, cells: Cells, staff: Staff, reports: list[Report], rng: np.random.Generator,
@@ -157,7 +164,8 @@ def write(conn, cells: Cells, staff: Staff, reports: list[Report], rng: np.rando
             sources.append((alert_id, "incident",
                             f"{plan.report.source}:{plan.report.source_id}", plan.opened))
         execute_values(cur, "INSERT INTO alert_events (alert_id, at, actor, action, "
-                            "from_state, to_state, note) VALUES %s", events, page_size=5000)
+                            "from_state, to_state, note, details) VALUES %s", events,
+                       page_size=5000)
         execute_values(cur, "INSERT INTO case_sources (alert_id, source_kind, source_key, at) "
                             "VALUES %s", sources, page_size=5000)
     opened = sum(1 for plan in plans if plan.state not in ("closed", "rejected"))

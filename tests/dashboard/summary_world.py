@@ -38,9 +38,13 @@ def add_case(cur, grid: str, opened: datetime, *, category: str = "暴露垃圾"
     alert_id = cur.fetchone()[0]
     for action, when in (("dispatch", dispatched), ("escalate", escalated)):
         if when is not None:
-            cur.execute("INSERT INTO alert_events (alert_id, at, actor, action, to_state)"
-                        " VALUES (%s, %s, 'test', %s, %s)",
-                        (alert_id, when, action, "dispatched" if action == "dispatch" else None))
+            # An escalation as the SLA ticker writes it: by system, naming the late stage.
+            late = action == "escalate"
+            cur.execute("INSERT INTO alert_events (alert_id, at, actor, action, to_state, "
+                        "details) VALUES (%s, %s, %s, %s, %s, %s)",
+                        (alert_id, when, "system" if late else "test", action,
+                         None if late else "dispatched",
+                         '{"stage": "handle"}' if late else "{}"))
     return alert_id
 
 

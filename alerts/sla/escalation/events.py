@@ -14,6 +14,11 @@ from alerts.cases.tiers import TIER_NAMES
 from alerts.sla.clocks import STAGES
 from alerts.sla.escalation.decision import Decision
 
+# An SLA escalation on a timeline: a stage ran past its limit (超期). The ticker's events
+# carry the late `stage`; a manual escalation or a missed report-in does not count. The
+# daily summary and the assessment both read lateness through this one predicate.
+LATE_EVENT = "(e.action = 'escalate' AND e.actor = 'system' AND e.details ? 'stage')"
+
 
 def _hours(span: timedelta | None) -> float | None:
     return None if span is None else round(span.total_seconds() / 3600, 3)
