@@ -18,7 +18,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 # Packages that add their own sub-commands through `<package>.commands.register(subparsers)`.
 PLUGINS = ("geo", "sim", "store", "devices", "alerts", "alerts.dispatch", "alerts.sla.escalation",
-           "alerts.api", "alerts.units", "dashboard")
+           "alerts.api", "alerts.units", "sharing", "dashboard")
 
 
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:

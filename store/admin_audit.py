@@ -55,6 +55,8 @@ SNAPSHOTS = {
             "FROM unit_serves s WHERE s.unit_code = u.unit_code)) "
             "FROM units u WHERE u.unit_code = ANY(%s)",
     "worker": "SELECT w.worker_id, to_jsonb(w) FROM workers w WHERE w.worker_id = ANY(%s)",
+    "api_key": "SELECT k.key_id, to_jsonb(k) - 'secret_hash' FROM share_keys k "
+               "WHERE k.key_id = ANY(%s)",
 }
 
 INSERT = """

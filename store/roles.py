@@ -27,7 +27,7 @@ from psycopg2 import sql
 SERVICE_GROUP = "cityops_service"
 
 # Append-only: the services may add rows and read them, nothing else.
-AUDIT_TABLES = ("alert_events", "admin_events", "device_profile_files")
+AUDIT_TABLES = ("alert_events", "admin_events", "device_profile_files", "share_access_log")
 # The migrations' bookkeeping: read by every service, written by `migrate` alone.
 READ_ONLY_TABLES = ("schema_migrations", "store_meta")
 # Functions of the owner (SECURITY DEFINER) the services call; m0012_roles makes them on

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import Flask, jsonify
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from alerts.api import routes_cases, routes_login, routes_meta
+from alerts.api import routes_cases, routes_login, routes_meta, routes_share
 from alerts.api.dispatching import DISPATCHER_KEY, Dispatcher
 from identity import pool
 from identity.login_failures import SharedLoginLimiter
@@ -42,9 +43,10 @@ def _as_json(error: HTTPException):
 
 def create_app(database_url: str, *, token_seconds: int = TOKEN_SECONDS,
                limiter: LoginLimiter | SharedLoginLimiter | None = None, pool_size: int = 10,
-               dispatcher: Dispatcher | None = None) -> Flask:
+               dispatcher: Dispatcher | None = None, zone: ZoneInfo | None = None) -> Flask:
     """The API app. `dispatcher` makes the dispatch move (alerts/api/dispatching.py); without
-    one a dispatch answers 503 and every other move works as usual."""
+    one a dispatch answers 503 and every other move works as usual. `zone` is the city's
+    clock, which the sharing API's daily KPIs need (without it they answer 503)."""
     app = Flask("cityops.api", static_folder=None)  # an API: no static files to serve
     app.json = IsoJSON(app)
     # The lock lives in the database: several worker processes answer logins.
@@ -52,7 +54,8 @@ def create_app(database_url: str, *, token_seconds: int = TOKEN_SECONDS,
                       CITYOPS_LOGIN_LIMITER=limiter or SharedLoginLimiter())
     pool.install(app, database_url, pool_size)
     app.extensions[DISPATCHER_KEY] = dispatcher
-    for blueprint in (routes_login.bp, routes_cases.bp, routes_meta.bp):
+    app.config[routes_share.ZONE_KEY] = zone
+    for blueprint in (routes_login.bp, routes_cases.bp, routes_meta.bp, routes_share.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _as_json)
     return app

@@ -26,7 +26,8 @@ def run(settings: Settings, host: str, port: int, token_seconds: int = TOKEN_SEC
     through a producer each worker opens on its first dispatch."""
     check_port_free(host, port, PORT_SETTING)
     dispatcher = BrokerDispatcher(settings)
-    app = create_app(settings.database_url, token_seconds=token_seconds, dispatcher=dispatcher)
+    app = create_app(settings.database_url, token_seconds=token_seconds, dispatcher=dispatcher,
+                     zone=settings.zone)
     behind_proxies(app, settings.trusted_proxies)
 
     def worker_exit() -> None:

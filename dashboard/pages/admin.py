@@ -13,7 +13,7 @@ from pathlib import Path
 import flask
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard.admin import devices, holidays, profiles, rules, units, users, workers
+from dashboard.admin import devices, holidays, profiles, rules, sharing, units, users, workers
 from dashboard.admin.device_csv import template
 from dashboard.context import PageContext
 from dashboard.device_profiles import FOLDER_KEY
@@ -22,7 +22,7 @@ from dashboard.session import language, viewer
 from dashboard.shell import frame
 
 PAGE = "admin"
-TABS = ("devices", "profiles", "rules", "holidays", "workers", "units", "users")
+TABS = ("devices", "profiles", "rules", "holidays", "workers", "units", "users", "sharing")
 # Where layout() finds the rules folder and the holiday file: set from the settings when
 # the page registers.
 RULES_DIR_KEY = "CITYOPS_ADMIN_RULES_DIR"
@@ -45,8 +45,8 @@ def tab_content(tab: str) -> html.Div:
         return profiles.section(Path(flask.current_app.config[FOLDER_KEY]))
     if tab == "holidays":
         return holidays.section(_holidays_file(), _today())
-    return {"workers": workers.section, "units": units.section,
-            "users": users.section}.get(tab, devices.section)()
+    return {"workers": workers.section, "units": units.section, "users": users.section,
+            "sharing": sharing.section}.get(tab, devices.section)()
 
 
 def layout(tab: str = "devices", **_query: str) -> html.Div:
@@ -93,3 +93,4 @@ def register(app: Dash, context: PageContext) -> None:
     workers.register(app)
     units.register(app)
     users.register(app)
+    sharing.register(app)

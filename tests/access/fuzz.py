@@ -58,14 +58,18 @@ def _run(operation, mode: GenerationMode, examples: int, base_url: str,
         report.not_generated.append(f"{operation.method.upper()} {operation.path} {mode.value}")
 
 
-def fuzz(document: dict, base_url: str, token: str, examples: int) -> FuzzReport:
+def fuzz(document: dict, base_url: str, token: str, examples: int,
+         share_key: str | None = None) -> FuzzReport:
     """`examples` generated cases per operation, per mode (valid / invalid) and per caller
-    (with the token / without one)."""
+    (with the token / without one; the sharing API's routes with an API key instead)."""
     schema = schemathesis.openapi.from_dict(document)
     report = FuzzReport()
     for result in schema.get_all_operations():
         operation = result.ok()
-        for headers in ({"Authorization": f"Bearer {token}"}, {}):
+        sharing = operation.path.startswith("/share/") and share_key
+        caller = ({"Authorization": f"ApiKey {share_key}"} if sharing
+                  else {"Authorization": f"Bearer {token}"})
+        for headers in (caller, {}):
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 _run(operation, mode, examples, base_url, headers, report)
     return report

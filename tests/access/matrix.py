@@ -108,6 +108,13 @@ API_CALLS: dict[tuple[str, str], ApiCall] = {
 }
 
 
+# The sharing API's routes: user tokens are not keys, so every role is refused (401); the
+# keys' own rows are share_checks below.
+for _dataset in spec.SHARE_DATASETS:
+    API_CALLS[("GET", f"/share/v1/{_dataset}")] = (
+        lambda lg, acc, _c, _path=f"/share/v1/{_dataset}": _api(lg, "GET", _path, acc))
+
+
 def own_case(account: str | None, cases: dict[str, Case]) -> Case:
     """A case the account may see, for the role checks (area is checked on its own)."""
     return cases["unit"] if account and account.startswith("unit_") else cases["hp"]
@@ -122,9 +129,22 @@ def api_checks(logins: Logins, cases: dict[str, Case]) -> Iterator[Check]:
     for (method, path), call in API_CALLS.items():
         for role in spec.ROLES:
             account = spec.ACCOUNT_OF_ROLE[role]
-            got = verdicts.api(call(logins, account, cases), account is None)
+            answer = call(logins, account, cases)
+            got = (verdicts.share(answer) if path.startswith("/share/")
+                   else verdicts.api(answer, account is None))
             yield Check(f"api {method} {path}", role, spec.api_expected(role, method, path),
                         got)
+
+
+def share_checks(logins: Logins, keys: dict[str, str]) -> Iterator[Check]:
+    """Every sharing route × a key of each kind in spec.SHARE_KEYS."""
+    for name, secret in keys.items():
+        for dataset in spec.SHARE_DATASETS:
+            answer = logins.servers.keep(requests.get(
+                f"{logins.servers.api}/share/v1/{dataset}?area={spec.SHARE_AREA}",
+                headers={"Authorization": f"ApiKey {secret}"}, timeout=TIMEOUT))
+            yield Check(f"share /share/v1/{dataset}", name, spec.SHARE_KEYS[name][dataset],
+                        verdicts.share(answer))
 
 
 def _area_answer(logins: Logins, deps: list[dict], resource: str, account: str,

@@ -26,6 +26,7 @@ PAGES: dict[str, frozenset[str]] = {
     "triage": frozenset({"operator", "manager", "leader"}),
     "worker": frozenset({"worker", "unit"}),
     "summary": frozenset({"operator", "manager", "leader"}),
+    "assessment": frozenset({"manager", "leader"}),
     "admin": frozenset({"admin"}),
 }
 
@@ -35,6 +36,7 @@ EXPORTS: dict[str, str] = {
     "/export/admin/devices-template.csv": "admin",
     "/export/admin/units.yaml": "admin",
     "/export/admin/responsibilities.csv": "admin",
+    "/export/bulletin?format=csv": "assessment",
 }
 
 # Every logged-in role may run Dash's page router and the page shell: what they then get
@@ -76,6 +78,19 @@ AREA_RESOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The sharing API (API keys, not logins): the keys the matrix makes and what each may read.
+SHARE_DATASETS: tuple[str, ...] = ("readings", "rollups", "incidents", "cases", "kpis")
+SHARE_AREA = "310101"  # asked of every route: inside the keys' areas
+SHARE_KEYS: dict[str, dict[str, str]] = {
+    "key: city, every dataset": dict.fromkeys(SHARE_DATASETS, ALLOW),
+    "key: 黄浦, incidents only": {d: ALLOW if d == "incidents" else DENY
+                                 for d in SHARE_DATASETS},
+    "key: 静安 asked for 黄浦": dict.fromkeys(SHARE_DATASETS, DENY),
+    "key: expired": dict.fromkeys(SHARE_DATASETS, DENY),
+    "key: revoked": dict.fromkeys(SHARE_DATASETS, DENY),
+}
+
+
 def page_expected(role: str, page: str) -> str:
     return ALLOW if role in PAGES[page] else DENY
 
@@ -90,4 +105,6 @@ def callback_expected(role: str, page: str) -> str:
 def api_expected(role: str, method: str, path: str) -> str:
     if (method, path) in API_OPEN:
         return ALLOW
+    if path.startswith("/share/"):
+        return DENY  # a login's token is not an API key
     return DENY if role == "anonymous" else ALLOW

@@ -87,6 +87,15 @@ def api(answer: requests.Response, anonymous: bool) -> str:
     return other(answer)
 
 
+def share(answer: requests.Response) -> str:
+    """A sharing route: rows (200) or refused, for want of a key (401) or its scope (403)."""
+    if answer.status_code == 200:
+        return ALLOW
+    if answer.status_code in (401, 403):
+        return DENY
+    return other(answer)
+
+
 def shows_case(answer: requests.Response, marker: str, found: str, not_found: str) -> str:
     """A dashboard callback given a case id: it shows the case (the flow's answer `found`)
     or says there is no such case in the area and shows nothing of it (no `marker`: the
