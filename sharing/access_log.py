@@ -42,9 +42,19 @@ def record(conn, key_id: str | None, client: str | None, route: str, dataset: st
            params: dict, rows: int | None, status: int, remote: str | None) -> None:
     """One row, committed at once."""
     with conn, conn.cursor() as cur:
-        cur.execute(INSERT, (key_id, client, route[:200], dataset,
-                             Json({k: str(v)[:200] for k, v in list(params.items())[:20]}),
+        cur.execute(INSERT, (_text(key_id), client, _text(route, 200), dataset,
+                             Json({_text(k, 50): _text(str(v), 200)
+                                   for k, v in list(params.items())[:20]}),
                              rows, status, remote))
+
+
+def _text(value: str | None, most: int = 100) -> str | None:
+    """What a caller sent, storable: PostgreSQL text and jsonb hold no NUL nor lone
+    surrogates, and a log row need not hold a megabyte of query."""
+    if value is None:
+        return None
+    cleaned = value[:most].replace("\x00", "\\0")
+    return cleaned.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def recent(conn, client: str | None = None, since: datetime | None = None,

@@ -52,7 +52,10 @@ def _time(text: str | None, default: datetime) -> datetime:
             from None
     if moment.tzinfo is None:
         raise BadQuery("a time needs its offset, e.g. +08:00")
-    return moment
+    try:  # as UTC: PostgreSQL takes offsets up to ±15:59 only, ISO 8601 up to ±23:59
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadQuery(f"{text!r} is out of range") from None
 
 
 def _int(text: str | None, default: int, low: int, high: int, name: str) -> int:
@@ -67,6 +70,8 @@ def _int(text: str | None, default: int, low: int, high: int, name: str) -> int:
 
 def parse(dataset: str, args) -> Query:
     """A dataset's query from the request's arguments; BadQuery when it is malformed."""
+    if any("\x00" in f"{name}{value}" for name, value in args.items(multi=True)):
+        raise BadQuery("a query may not hold a NUL character")
     until = _time(args.get("until"), datetime.now(UTC))
     since = _time(args.get("since"), until - timedelta(days=1))
     if not since < until or until - since > MAX_SPAN[dataset]:

@@ -36,7 +36,7 @@ EXPORTS: dict[str, str] = {
     "/export/admin/devices-template.csv": "admin",
     "/export/admin/units.yaml": "admin",
     "/export/admin/responsibilities.csv": "admin",
-    "/export/bulletin?format=csv": "assessment",
+    "/export/bulletin?period=2026-11&format=csv": "assessment",
 }
 
 # Every logged-in role may run Dash's page router and the page shell: what they then get
