@@ -30,6 +30,12 @@ FORBIDDEN: dict[str, set[str]] = {
     "alerts": {"dashboard", "layers", "sim", "screens"},
     "screens": {"dashboard", "layers", "sim"},
     "layers": {"dashboard", "sim"},
+    # The assessment reads the case history; pages, exports and the bulletin's files are
+    # the dashboard's.
+    "assessment": {"dashboard", "layers", "sim", "ingest", "screens", "sharing"},
+    # The sharing API's datasets: the daily KPIs are the summary's own query (screens/), so
+    # a key and a leader read the same definition.
+    "sharing": {"dashboard", "layers", "sim", "ingest", "assessment"},
     # The product never depends on the simulator (the demo's ops/demo.py may).
     "dashboard": {"sim"},
 }
