@@ -26,6 +26,8 @@ def register(subparsers) -> None:
     add.add_argument("--area", required=True,
                      help="area code: city, district, street, community or grid (docs/api.md)")
     add.add_argument("--display-name", default=None, help="the name people see, e.g. 王小明")
+    add.add_argument("--unit", default=None,
+                     help="for role unit: the unit's code (cityops units import first)")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
     add.set_defaults(func=add_handler)
@@ -59,7 +61,7 @@ def add_handler(args: argparse.Namespace, settings) -> int:
     conn = db.connect(settings.database_url)
     try:
         user_id = add_user(conn, args.username, password, args.role, args.area,
-                           args.display_name, actor=cli_actor())
+                           args.display_name, actor=cli_actor(), unit_code=args.unit)
     except UserError as exc:
         print(f"cityops users add: {exc}", file=sys.stderr)
         return 2

@@ -19,6 +19,7 @@ COLUMNS = (("username", 160), ("display_name", 130), ("role", 110), ("area_code"
 
 # add_user's refusals, by a phrase of their (English) message, in the admin's words.
 USER_ERRORS = (("already exists", "admin.users.problem.exists"),
+               ("unit", "admin.users.problem.unit"),
                ("area", "admin.users.problem.area_unknown"))
 
 
@@ -82,6 +83,9 @@ def _add_panel(lang: str) -> html.Aside:
         field("admin.users.col.area_code",
               dcc.Input(id="admin-users-area", className="admin-input",
                         value=viewer().scope.code, autoComplete="off")),
+        field("admin.users.unit",
+              dcc.Input(id="admin-users-unit", className="admin-input", autoComplete="off",
+                        placeholder=t("admin.users.unit_hint"))),
         field("admin.users.password",
               dcc.Input(id="admin-users-password", type="password", className="admin-input",
                         autoComplete="new-password")),
@@ -145,8 +149,8 @@ def register(app: Dash) -> None:
                   State("admin-users-username", "value"), State("admin-users-display", "value"),
                   State("admin-users-role", "value"), State("admin-users-area", "value"),
                   State("admin-users-password", "value"), State("admin-users-again", "value"),
-                  prevent_initial_call=True)
-    def add(_clicks, username, display, role, area, password, again):
+                  State("admin-users-unit", "value"), prevent_initial_call=True)
+    def add(_clicks, username, display, role, area, password, again, unit=None):
         actor = acting_admin()
         lang = language()
         username, area = (username or "").strip(), (area or "").strip()
@@ -158,7 +162,9 @@ def register(app: Dash) -> None:
                     no_update, no_update, no_update)
         try:
             user_id = add_user(connection(), username, password, role, area,
-                               (display or "").strip() or None, actor=recorded_as(actor))
+                               (display or "").strip() or None, actor=recorded_as(actor),
+                               unit_code=(unit or "").strip() or None if role == "unit"
+                               else None)
         except UserError as exc:
             return (html.P(_user_error(lang, exc), className="admin-error",
                            id="admin-users-problems"), no_update, "", "")

@@ -73,7 +73,8 @@ def _add_user(client, username: str, password: str = PASSWORD, area: str = "3101
     return _call(client, ADD_OUTPUTS, [("admin-users-add", "n_clicks", 1)], [
         ("admin-users-username", "value", username), ("admin-users-display", "value", "新人"),
         ("admin-users-role", "value", "operator"), ("admin-users-area", "value", area),
-        ("admin-users-password", "value", password), ("admin-users-again", "value", password)])
+        ("admin-users-password", "value", password), ("admin-users-again", "value", password),
+        ("admin-users-unit", "value", None)])
 
 
 def test_an_operator_posting_an_admin_callback_gets_403(site) -> None:
