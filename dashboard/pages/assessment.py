@@ -51,15 +51,16 @@ def _choices(lang: str) -> list[dict]:
 def layout(**query: str) -> html.Div:
     lang = language()
     options = _choices(lang)
-    # The month just ended is what a bulletin reports; this month is still running.
-    chosen = query.get("period") or options[1]["value"]
+    # This month so far by street: it always has figures, even in a city that began last
+    # week; last month (the bulletin's) is one pick away.
+    chosen = query.get("period") or options[0]["value"]
     return frame(PAGE, [
         html.Div(className="assessment-head", children=[
             html.H1(translate(lang, "assessment.title")),
             html.Div(className="assessment-controls", children=[
                 dcc.Dropdown(id="assessment-period", options=options, value=chosen,
                              clearable=False, className="assessment-period"),
-                dcc.RadioItems(id="assessment-grouping", value="unit", inline=True,
+                dcc.RadioItems(id="assessment-grouping", value="street", inline=True,
                                className="assessment-grouping", options=[
                                    {"label": translate(lang, f"assessment.by.{g}"), "value": g}
                                    for g in GROUPINGS]),
