@@ -17,7 +17,9 @@ A layer module has:
 - optionally `LIVE = False`: the layer never changes while a screen is open (boundaries),
   so a refresh does not query it;
 - optionally `refresh_query(cur, scope, frame)`: what `memory` and `patch` need, when
-  that is much less than `query` returns (a refresh asks this instead of `query`).
+  that is much less than `query` returns (a refresh asks this instead of `query`);
+- optionally `legend(level)`: the entries for a map of that area level, when what the
+  layer draws changes with the level (layers/detail.py: counts per part above a street).
 
 A new layer is one file here and one name in `LAYERS`. Layers draw in the order listed,
 bottom first.
@@ -27,13 +29,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from layers import boundaries, cases, cells, devices, incidents, names, workers
+from layers import boundaries, cases, cells, devices, hotspots, incidents, names, workers
 from layers.legend import Legend
 
-__all__ = ["LAYERS", "Legend", "by_name"]
+__all__ = ["LAYERS", "Legend", "by_name", "legend_for"]
 
 LAYERS: tuple[ModuleType, ...] = (incidents, cells, boundaries, devices, workers, cases,
-                                  names)
+                                  hotspots, names)
 
 
 def by_name(names: list[str] | tuple[str, ...] | None = None) -> tuple[ModuleType, ...]:
@@ -44,3 +46,9 @@ def by_name(names: list[str] | tuple[str, ...] | None = None) -> tuple[ModuleTyp
     if unknown:
         raise ValueError(f"unknown map layers {sorted(unknown)}")
     return tuple(layer for layer in LAYERS if layer.NAME in names)
+
+
+def legend_for(level: str, layer: ModuleType) -> tuple[Legend, ...]:
+    """What `layer` draws on a map of an area of this level."""
+    chosen = getattr(layer, "legend", None)
+    return chosen(level) if chosen is not None else layer.LEGEND

@@ -1,5 +1,8 @@
 """Open cases by severity: one trace per severity, the most severe drawn on top.
 
+At the city and district levels (layers/detail.py) each part shows its open cases counted
+by severity instead, as a line of diamonds in the severities' colours below its name.
+
 A refresh resends a severity's points only when its set of cases changed (a case opened,
 closed or changed severity); otherwise nothing.
 """
@@ -11,8 +14,10 @@ from dataclasses import dataclass
 from alerts.cases.severity import COLOURS, SEVERITIES
 from alerts.cases.states import FINISHED
 from identity.scope import Scope, scope_sql
+from layers import detail
 from layers.frame import Frame
 from layers.legend import Legend
+from layers.patching import patch_list
 from layers.typed import typed
 
 NAME = "cases"
@@ -24,6 +29,13 @@ SELECT a.id, a.severity, a.lon, a.lat, a.title
 FROM alerts a
 WHERE a.state <> ALL(%(finished)s) AND a.lon IS NOT NULL AND a.lat IS NOT NULL AND {scope}
 ORDER BY a.id
+LIMIT %(limit)s
+"""
+PART_COUNTS = """
+SELECT {part}, a.severity, count(*)
+FROM alerts a
+WHERE a.state <> ALL(%(finished)s) AND {part} IS NOT NULL AND {scope}
+GROUP BY 1, 2
 """
 
 
@@ -35,9 +47,18 @@ class Point:
     title: str
 
 
-def query(cur, scope: Scope, frame: Frame) -> dict[str, list[Point]]:
+@dataclass(frozen=True)
+class Parts:
+    """Open cases counted by severity per part, as (code, lon, lat, text) lines."""
+
+    counts: list[detail.Count]
+
+
+def points(cur, scope: Scope, frame: Frame, limit: int | None = None
+           ) -> dict[str, list[Point]]:
+    """The area's open cases by severity (the first `limit` by id when given)."""
     clause, params = scope_sql(scope)
-    params["finished"] = list(FINISHED)
+    params.update(finished=list(FINISHED), limit=limit)
     cur.execute(QUERY.format(scope=clause), params)
     found: dict[str, list[Point]] = {s: [] for s in SEVERITIES}
     for case_id, severity, lon, lat, title in cur.fetchall():
@@ -45,12 +66,58 @@ def query(cur, scope: Scope, frame: Frame) -> dict[str, list[Point]]:
     return found
 
 
+def _text(by_severity: dict[str, int]) -> str:
+    return "  ".join(detail.coloured(COLOURS[s], "◆") + f" {by_severity[s]:,}"
+                     for s in reversed(SEVERITIES) if by_severity.get(s))
+
+
+def parts(cur, scope: Scope, frame: Frame) -> Parts:
+    clause, params = scope_sql(scope)
+    params["finished"] = list(FINISHED)
+    level = detail.PART[scope.level]
+    cur.execute(PART_COUNTS.format(part=f"a.{detail.COLUMN[level]}", scope=clause), params)
+    found: dict[str, dict[str, int]] = {}
+    for code, severity, count in cur.fetchall():
+        found.setdefault(code, {})[severity] = int(count)
+    places = detail.anchors(cur, scope, level)
+    below = detail.line_offset(frame, 1)
+    # Every part, with or without cases, so a part's first case is a text patch.
+    return Parts([detail.Count(code, lon, lat - below, _text(found.get(code, {})))
+                  for code, (lon, lat) in sorted(places.items())])
+
+
+def query(cur, scope: Scope, frame: Frame) -> dict[str, list[Point]] | Parts:
+    if detail.grouped(scope.level):
+        return parts(cur, scope, frame)
+    limit = detail.BUDGET[NAME]
+    found = points(cur, scope, frame, limit + 1)
+    if sum(len(p) for p in found.values()) > limit:
+        return parts(cur, scope, frame)
+    return found
+
+
+def legend(level: str) -> tuple[Legend, ...]:
+    if detail.grouped(level):
+        return tuple(Legend(f"layers.cases.count_{s}", COLOURS[s], "diamond")
+                     for s in reversed(SEVERITIES))
+    return LEGEND
+
+
 def _points(points: list[Point]) -> dict:
     return {"x": typed([p.lon for p in points]), "y": typed([p.lat for p in points]),
             "customdata": [p.id for p in points], "text": [p.title for p in points]}
 
 
-def traces(data: dict[str, list[Point]], lang: str, scale: float = 1.0) -> list[dict]:
+def traces(data: dict[str, list[Point]] | Parts, lang: str, scale: float = 1.0
+           ) -> list[dict]:
+    """One trace per severity (empty when counted by part), then the parts' counts."""
+    counts = data.counts if isinstance(data, Parts) else []
+    single = {} if isinstance(data, Parts) else data
+    return [*_severity_traces(single, scale),
+            detail.count_trace(f"{NAME}-parts", counts, "middle center", scale)]
+
+
+def _severity_traces(data: dict[str, list[Point]], scale: float) -> list[dict]:
     return [{"type": "scattergl", "mode": "markers", "name": f"cases-{severity}",
              **_points(data.get(severity, [])),
              "marker": {"symbol": "diamond", "size": SIZES[severity] * scale,
@@ -60,11 +127,21 @@ def traces(data: dict[str, list[Point]], lang: str, scale: float = 1.0) -> list[
             for severity in SEVERITIES]
 
 
-def memory(data: dict[str, list[Point]]) -> dict:
+def memory(data: dict[str, list[Point]] | Parts) -> dict:
+    if isinstance(data, Parts):
+        return {"parts": [[c.code, c.text] for c in data.counts]}
     return {severity: [p.id for p in data.get(severity, [])] for severity in SEVERITIES}
 
 
-def patch(traces: list, old: dict, data: dict[str, list[Point]]) -> bool:
+def patch(traces: list, old: dict, data: dict[str, list[Point]] | Parts) -> bool:
+    if isinstance(data, Parts) != ("parts" in old):
+        return False
+    if isinstance(data, Parts):
+        if [c.code for c in data.counts] != [code for code, _ in old["parts"]]:
+            return False
+        patch_list(traces[len(SEVERITIES)], "text", [t for _, t in old["parts"]],
+                   [c.text for c in data.counts])
+        return True
     for k, severity in enumerate(SEVERITIES):
         points = data.get(severity, [])
         if old.get(severity) != [p.id for p in points]:

@@ -1,6 +1,8 @@
 """Devices by status (normal / alarm / offline), from device_state.
 
-One WebGL trace of every placed device in the area; the colour of each point is a code
+At the city and district levels (layers/detail.py) each part shows its counts instead:
+how many devices, how many in alarm, how many offline, counted in the database. From a
+street down, one WebGL trace of every placed device in the area; the colour of each point is a code
 (0 normal, 1 alarm, 2 offline) on a three-step colour scale, so a refresh sends only the
 codes that changed. A device that never reported counts as offline.
 
@@ -15,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 
 from identity.scope import Scope, area_sql
+from layers import detail
 from layers.frame import Frame
 from layers.legend import Legend
 from layers.patching import patch_list
@@ -23,12 +26,25 @@ from store.device_status import COLOURS, STATUSES
 
 NAME = "devices"
 LEGEND = tuple(Legend(f"layers.devices.{s}", COLOURS[s]) for s in STATUSES)
+PARTS_LEGEND = tuple(Legend(f"layers.devices.count_{s}", COLOURS[s], "square")
+                     for s in STATUSES)
 
 QUERY = """
 SELECT d.device_id, d.lon, d.lat, coalesce(s.status, 'offline')
 FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
 WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL AND {area}
 ORDER BY d.device_id
+LIMIT %(limit)s
+"""
+COUNT = """
+SELECT count(*) FROM devices d WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL AND {area}
+"""
+PART_COUNTS = """
+SELECT {part}, count(*), count(*) FILTER (WHERE s.status = 'alarm'),
+       count(*) FILTER (WHERE s.status IS NULL OR s.status = 'offline')
+FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
+WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL AND {part} IS NOT NULL AND {area}
+GROUP BY 1
 """
 
 # The devices of QUERY in its order: their count and the md5 of their ids joined by U+001F
@@ -65,8 +81,17 @@ class Statuses:
     codes: list[int]
 
 
-def query(cur, scope: Scope, frame: Frame) -> Devices:
+@dataclass(frozen=True)
+class Parts:
+    """Counts per part of the area: (code, lon, lat, text) lines, in the parts' order."""
+
+    counts: list[detail.Count]
+
+
+def points(cur, scope: Scope, frame: Frame, limit: int | None = None) -> Devices:
+    """Every placed device of the area (the first `limit` by id when given)."""
     clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
+    params["limit"] = limit
     cur.execute(QUERY.format(area=clause), params)
     rows = cur.fetchall()
     code = {status: k for k, status in enumerate(STATUSES)}
@@ -74,13 +99,50 @@ def query(cur, scope: Scope, frame: Frame) -> Devices:
                    [code.get(r[3], 2) for r in rows])
 
 
+def _text(total: int, alarm: int, offline: int) -> str:
+    text = detail.coloured(COLOURS["normal"], "■") + f" {total:,}"
+    if alarm:
+        text += "  " + detail.coloured(COLOURS["alarm"], f"■ {alarm:,}")
+    if offline:
+        text += "  " + detail.coloured(COLOURS["offline"], f"■ {offline:,}")
+    return text
+
+
+def parts(cur, scope: Scope, frame: Frame) -> Parts:
+    """Counts per part (districts of the city, streets of a district, grid cells of a
+    street too full to draw device by device), placed under the part's name."""
+    clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
+    level = detail.PART[scope.level]
+    cur.execute(PART_COUNTS.format(part=f"d.{detail.COLUMN[level]}", area=clause), params)
+    found = {row[0]: row[1:] for row in cur.fetchall()}
+    places = detail.anchors(cur, scope, level)
+    below = detail.line_offset(frame, 2)
+    return Parts([detail.Count(code, lon, lat - below,
+                               _text(*found[code]) if code in found else "")
+                  for code, (lon, lat) in sorted(places.items())])
+
+
+def query(cur, scope: Scope, frame: Frame) -> Devices | Parts:
+    if detail.grouped(scope.level):
+        return parts(cur, scope, frame)
+    limit = detail.BUDGET[NAME]
+    found = points(cur, scope, frame, limit + 1)
+    if len(found.ids) > limit:  # a street too full to draw one by one: its grid cells
+        return parts(cur, scope, frame)
+    return found
+
+
 _DIGITS = bytes.maketrans(b"012", bytes([0, 1, 2]))  # "0" -> 0: 10,000 codes in C
 
 
-def refresh_query(cur, scope: Scope, frame: Frame) -> Statuses:
+def refresh_query(cur, scope: Scope, frame: Frame) -> Statuses | Parts:
+    if detail.grouped(scope.level):
+        return parts(cur, scope, frame)
     clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
     cur.execute(STATUSES_QUERY.format(area=clause), params)
     count, digest, codes = cur.fetchone()
+    if count > detail.BUDGET[NAME]:
+        return parts(cur, scope, frame)
     return Statuses(f"{count}:{digest}", list(codes.encode().translate(_DIGITS)))
 
 
@@ -91,19 +153,38 @@ def colour_scale() -> list[list]:
             [0.66, colours[2]], [1.0, colours[2]]]
 
 
-def traces(data: Devices, lang: str, scale: float = 1.0) -> list[dict]:
+def legend(level: str) -> tuple[Legend, ...]:
+    return PARTS_LEGEND if detail.grouped(level) else LEGEND
+
+
+def traces(data: Devices | Parts, lang: str, scale: float = 1.0) -> list[dict]:
+    """Two traces always: the devices (empty when counted by part) and the parts' counts
+    (empty when drawn one by one), so a refresh finds every layer's traces in place."""
+    single = data if isinstance(data, Devices) else Devices([], [], [], [])
+    counts = data.counts if isinstance(data, Parts) else []
     return [{"type": "scattergl", "mode": "markers", "name": NAME,
-             "x": typed(data.lon), "y": typed(data.lat),
-             "marker": {"size": 5 * scale, "color": list(data.codes), "cmin": 0, "cmax": 2,
+             "x": typed(single.lon), "y": typed(single.lat),
+             "marker": {"size": 5 * scale, "color": list(single.codes), "cmin": 0, "cmax": 2,
                         "colorscale": colour_scale(), "opacity": 0.9},
-             "hoverinfo": "skip"}]
+             "hoverinfo": "skip"},
+            detail.count_trace(f"{NAME}-parts", counts, "middle center", scale)]
 
 
-def memory(data: Devices | Statuses) -> dict:
+def memory(data: Devices | Statuses | Parts) -> dict:
+    if isinstance(data, Parts):
+        return {"parts": [[c.code, c.text] for c in data.counts]}
     return {"key": data.key, "codes": list(data.codes)}
 
 
-def patch(traces: list, old: dict, data: Devices | Statuses) -> bool:
+def patch(traces: list, old: dict, data: Devices | Statuses | Parts) -> bool:
+    if isinstance(data, Parts) != ("parts" in old):
+        return False  # from counts to devices or back: the other trace must be drawn
+    if isinstance(data, Parts):
+        new = [[c.code, c.text] for c in data.counts]
+        if [c for c, _ in new] != [c for c, _ in old["parts"]]:
+            return False
+        patch_list(traces[1], "text", [t for _, t in old["parts"]], [t for _, t in new])
+        return True
     if old.get("key") != data.key:
         return False  # devices came or went: their positions must be sent again
     patch_list(traces[0]["marker"], "color", old.get("codes"), data.codes)

@@ -3,6 +3,9 @@ schedule (alerts/dispatch/schedule.py, the same rule dispatch uses) says they ar
 
 A worker is in an area through their grid cell; a worker without one (a street's or a
 district's pool) shows on the city's map only.
+
+At the city and district levels (layers/detail.py) each part shows how many of its workers
+are on duty instead of a circle per person: two thousand circles over a city hide it.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from functools import lru_cache
 from alerts.dispatch.errors import ScheduleError
 from alerts.dispatch.schedule import Schedule, on_duty, parse_schedule
 from identity.scope import Scope
+from layers import detail
 from layers.frame import Frame, areas_sql
 from layers.legend import Legend
+from layers.patching import patch_list
 from layers.typed import typed
 
 log = logging.getLogger(__name__)
@@ -24,9 +29,10 @@ log = logging.getLogger(__name__)
 NAME = "workers"
 COLOUR = "#7cf5ff"
 LEGEND = (Legend("layers.workers.on_duty", COLOUR),)
+PARTS_LEGEND = (Legend("layers.workers.count", COLOUR),)
 
 QUERY = """
-SELECT w.worker_id, w.name, w.lon, w.lat, w.schedule::text
+SELECT w.worker_id, w.name, w.lon, w.lat, w.schedule::text, {part}
 FROM workers w LEFT JOIN areas g ON g.code = w.grid_code
 WHERE w.active AND w.lon IS NOT NULL AND w.lat IS NOT NULL AND {area}
 ORDER BY w.worker_id
@@ -49,40 +55,82 @@ def _schedule(text: str | None) -> Schedule:
     return parse_schedule(None if text is None else json.loads(text))
 
 
-def query(cur, scope: Scope, frame: Frame) -> OnDuty:
+@dataclass(frozen=True)
+class Parts:
+    """Workers on duty counted per part, as (code, lon, lat, text) lines."""
+
+    counts: list[detail.Count]
+
+
+def _on_duty(cur, scope: Scope, frame: Frame) -> list[tuple]:
+    """(id, name, lon, lat, part code) of each worker of the area on duty now; the part
+    is the area one level down that the worker's grid cell lies in."""
     clause, params = areas_sql(scope, alias="g")
-    cur.execute(QUERY.format(area=clause), params)
-    found = OnDuty([], [], [], [])
-    for worker_id, name, lon, lat, schedule in cur.fetchall():
+    level = detail.PART[scope.level]
+    # The areas row of the worker's grid cell names its own code in `code`, its
+    # ancestors' in the code columns (constants of layers/detail.py).
+    part = "g.code" if level == "grid" else f"g.{detail.COLUMN[level]}"
+    cur.execute(QUERY.format(area=clause, part=part), params)
+    working = []
+    for worker_id, name, lon, lat, schedule, code in cur.fetchall():
         try:
-            working = on_duty(_schedule(schedule), frame.now)
+            if on_duty(_schedule(schedule), frame.now):
+                working.append((worker_id, name, lon, lat, code))
         except ScheduleError:
             log.warning("unreadable schedule", extra={"worker_id": worker_id})
-            continue
-        if working:
-            found.ids.append(worker_id)
-            found.names.append(name)
-            found.lon.append(lon)
-            found.lat.append(lat)
-    return found
+    return working
+
+
+def query(cur, scope: Scope, frame: Frame) -> OnDuty | Parts:
+    working = _on_duty(cur, scope, frame)
+    if detail.grouped(scope.level) or len(working) > detail.BUDGET[NAME]:
+        counts: dict[str, int] = {}
+        for *_person, code in working:
+            counts[code] = counts.get(code, 0) + 1
+        places = detail.anchors(cur, scope)
+        below = detail.line_offset(frame, 3)
+        return Parts([detail.Count(code, lon, lat - below,
+                                   detail.coloured(COLOUR, "●") + f" {counts[code]:,}"
+                                   if counts.get(code) else "")
+                      for code, (lon, lat) in sorted(places.items())])
+    return OnDuty([w[0] for w in working], [w[1] for w in working],
+                  [w[2] for w in working], [w[3] for w in working])
+
+
+def legend(level: str) -> tuple[Legend, ...]:
+    return PARTS_LEGEND if detail.grouped(level) else LEGEND
 
 
 def _points(data: OnDuty) -> dict:
     return {"x": typed(data.lon), "y": typed(data.lat), "text": data.names}
 
 
-def traces(data: OnDuty, lang: str, scale: float = 1.0) -> list[dict]:
-    return [{"type": "scattergl", "mode": "markers", "name": NAME, **_points(data),
+def traces(data: OnDuty | Parts, lang: str, scale: float = 1.0) -> list[dict]:
+    """The people (none when counted by part), then the parts' counts."""
+    single = data if isinstance(data, OnDuty) else OnDuty([], [], [], [])
+    counts = data.counts if isinstance(data, Parts) else []
+    return [{"type": "scattergl", "mode": "markers", "name": NAME, **_points(single),
              "marker": {"symbol": "circle", "size": 9 * scale, "color": "rgba(0,0,0,0)",
                         "line": {"width": 2 * scale, "color": COLOUR}},
-             "hovertemplate": "%{text}<extra></extra>"}]
+             "hovertemplate": "%{text}<extra></extra>"},
+            detail.count_trace(f"{NAME}-parts", counts, "middle center", scale)]
 
 
-def memory(data: OnDuty) -> dict:
+def memory(data: OnDuty | Parts) -> dict:
+    if isinstance(data, Parts):
+        return {"parts": [[c.code, c.text] for c in data.counts]}
     return {"ids": data.ids}
 
 
-def patch(traces: list, old: dict, data: OnDuty) -> bool:
+def patch(traces: list, old: dict, data: OnDuty | Parts) -> bool:
+    if isinstance(data, Parts) != ("parts" in old):
+        return False
+    if isinstance(data, Parts):
+        if [c.code for c in data.counts] != [code for code, _ in old["parts"]]:
+            return False
+        patch_list(traces[1], "text", [t for _, t in old["parts"]],
+                   [c.text for c in data.counts])
+        return True
     if old.get("ids") != data.ids:
         for key, value in _points(data).items():
             traces[0][key] = value

@@ -25,7 +25,7 @@ from dashboard.shell import frame
 from geo.levels import LEVELS
 from identity.pool import connection
 from identity.scope import Scope
-from layers import LAYERS, names
+from layers import LAYERS, legend_for, names
 from layers.drill import AREA, area_scope, clicked_code
 from layers.figure import MapOptions, build
 from layers.frame import area_name
@@ -45,6 +45,7 @@ class View:
     trail: list[tuple[str, str]]   # (code, label) from the viewer's own area down to this
     parts: list[tuple[str, str]]   # (code, name) of the areas one level down
     traces: list[str]              # the layer of each trace, in the figure's order
+    level: str = "city"            # the area's level, for the legend
 
 
 def lineage(own: Scope, place: tuple) -> list[tuple[str, str]]:
@@ -119,7 +120,7 @@ def view(cur, own: Scope, code: str, lang: str, now: datetime, tile_url: str = "
     figure, _memory = build(cur, scope, now, MapOptions(lang=lang, tile_url=tile_url,
                                                         interactive=True))
     traces = [layer_of(str(trace.get("name", ""))) for trace in figure["data"]]
-    return View(figure, trail, parts_of(figure), traces)
+    return View(figure, trail, parts_of(figure), traces, scope.level)
 
 
 def _shown(figure: dict, traces: list[str], shown: list[str] | None) -> dict:
@@ -147,12 +148,12 @@ def part_items(lang: str, parts: list[tuple[str, str]]) -> list[html.Li]:
             for code, name in parts]
 
 
-def _legend(lang: str) -> html.Ul:
-    return html.Ul(className="map-legend", children=[
-        html.Li(className=f"map-legend-entry shape-{entry.shape}", children=[
-            html.Span(className="map-legend-mark", style={"--mark": entry.colour}),
-            html.Span(translate(lang, entry.key))])
-        for layer in LAYERS for entry in layer.LEGEND])
+def legend_items(lang: str, level: str) -> list[html.Li]:
+    """What the map draws at this level: the legend changes as one drills down."""
+    return [html.Li(className=f"map-legend-entry shape-{entry.shape}", children=[
+                html.Span(className="map-legend-mark", style={"--mark": entry.colour}),
+                html.Span(translate(lang, entry.key))])
+            for layer in LAYERS for entry in legend_for(level, layer)]
 
 
 def _side(lang: str, found: View) -> html.Aside:
@@ -166,7 +167,7 @@ def _side(lang: str, found: View) -> html.Aside:
         html.H2(translate(lang, "map.parts"), className="map-side-title"),
         html.Ul(part_items(lang, found.parts), id="map-parts", className="map-parts"),
         html.H2(translate(lang, "map.legend"), className="map-side-title"),
-        _legend(lang),
+        html.Ul(legend_items(lang, found.level), id="map-legend", className="map-legend"),
     ])
 
 
@@ -205,7 +206,7 @@ def register(app: Dash, context: PageContext) -> None:
 
     @app.callback(Output("map-figure", "figure"), Output("map-trail", "children"),
                   Output("map-parts", "children"), Output("map-traces", "data"),
-                  Output("map-message", "children"),
+                  Output("map-message", "children"), Output("map-legend", "children"),
                   Input("map-figure", "clickData"),
                   Input({"type": CRUMB, "code": ALL}, "n_clicks"),
                   Input({"type": PART, "code": ALL}, "n_clicks"),
@@ -221,9 +222,10 @@ def register(app: Dash, context: PageContext) -> None:
         connection().rollback()
         if found is None:
             keep = dash.no_update
-            return keep, keep, keep, keep, translate(lang, "map.refused")
+            return keep, keep, keep, keep, translate(lang, "map.refused"), keep
         return (_shown(found.figure, found.traces, shown), trail_items(found.trail),
-                part_items(lang, found.parts), found.traces, "")
+                part_items(lang, found.parts), found.traces, "",
+                legend_items(lang, found.level))
 
     @app.callback(Output("map-figure", "figure", allow_duplicate=True),
                   Input("map-layers", "value"), State("map-traces", "data"),

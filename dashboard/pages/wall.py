@@ -20,7 +20,7 @@ from dashboard.shell import frame
 from dashboard.wall import screen
 from dashboard.wall.vitals import TEXT_IDS
 from identity.pool import connection
-from layers import LAYERS
+from layers import LAYERS, legend_for
 from layers.frame import area_name
 from screens.wall.city import SOURCES
 
@@ -62,8 +62,9 @@ def _tiles(lang: str) -> html.Div:
     ])
 
 
-def _legend(lang: str) -> html.Ul:
-    entries = [entry for layer in LAYERS for entry in layer.LEGEND]
+def _legend(lang: str, level: str) -> html.Ul:
+    """What the map draws at the viewer's level (counts per part above a street)."""
+    entries = [entry for layer in LAYERS for entry in legend_for(level, layer)]
     return html.Ul(id="wall-legend", className="wall-legend", children=[
         html.Li(className=f"wall-legend-entry shape-{entry.shape}", children=[
             html.Span(className="wall-legend-mark", style={"--mark": entry.colour}),
@@ -92,7 +93,7 @@ def layout(**_query: str) -> html.Div:
                                                      "plot_bgcolor": "rgba(0,0,0,0)",
                                                      "xaxis": {"visible": False},
                                                      "yaxis": {"visible": False}}}),
-            _legend(lang),
+            _legend(lang, scope.level),
         ]),
         html.Aside(className="wall-side", children=[
             html.H2(translate(lang, "wall.trend.title"), className="wall-side-title"),

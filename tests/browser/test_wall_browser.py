@@ -67,11 +67,21 @@ def drawn_points(driver, name: str) -> int:
         "return t.marker.color.length;", name)
 
 
+def counted_devices(driver) -> int:
+    """The devices the map counts per part (districts or streets), from the count lines."""
+    texts = driver.execute_script(
+        "const g = document.getElementById('wall-map').querySelector('.js-plotly-plot');"
+        "return g.data.find(t => t.name === 'devices-parts').text;")
+    # Each line starts "■ <total>", the total after the first closing tag.
+    return sum(int(t.split("</span> ", 1)[1].split()[0].replace(",", "")) for t in texts if t)
+
+
 def test_operator_sees_the_whole_city_offline_without_errors(site) -> None:
     driver = open_wall(site, "wall_operator")
     try:
         assert driver.find_element(By.ID, "wall-place").text == "全市"
-        assert drawn_points(driver, "devices") == 600
+        assert drawn_points(driver, "devices") == 0  # the city: counts per district
+        assert counted_devices(driver) == 600
         assert driver.find_element(By.CSS_SELECTOR, ".wall-title").text == "一屏观全域"
         first = driver.find_element(By.ID, "wall-updated").text
         wait_until(driver, lambda d: d.find_element(By.ID, "wall-updated").text != first)
@@ -109,7 +119,7 @@ def test_a_district_managers_wall_shows_only_their_district(site) -> None:
     driver = open_wall(site, "wall_manager_hp")
     try:
         assert driver.find_element(By.ID, "wall-place").text == "黄浦区"
-        assert drawn_points(driver, "devices") == devices
+        assert counted_devices(driver) == devices  # a district: counts per street
         places = {e.text for e in driver.find_elements(By.CSS_SELECTOR, ".wall-ticker-place")}
         assert places and not places & elsewhere
         assert console_errors(driver) == []

@@ -295,6 +295,6 @@ def test_the_refresh_device_query_agrees_with_the_full_one(world) -> None:
             frame = make_frame(cur, scope, NOW)
             full = devices.query(cur, scope, frame)
             short = devices.refresh_query(cur, scope, frame)
-            assert (short.key, short.codes) == (full.key, full.codes), scope
-            assert devices.memory(short) == devices.memory(full)
+            # The key and codes of devices drawn one by one, or the counts per part.
+            assert devices.memory(short) == devices.memory(full), scope
     conn.rollback()

@@ -50,7 +50,8 @@ def test_by_name_keeps_drawing_order_and_refuses_unknown_names() -> None:
 def test_devices_are_one_webgl_trace_coloured_by_status_code() -> None:
     data = devices.Devices(["a", "b", "c"], [121.41, 121.42, 121.43], [31.21, 31.22, 31.23],
                            [0, 1, 2])
-    (trace,) = devices.traces(data, "zh-CN")
+    trace, counts = devices.traces(data, "zh-CN")
+    assert counts["name"] == "devices-parts" and counts["text"] == []
     assert trace["type"] == "scattergl"
     assert trace["marker"]["color"] == [0, 1, 2]
     assert list(untyped(trace["x"])) == pytest.approx([121.41, 121.42, 121.43], abs=1e-5)
@@ -79,7 +80,8 @@ def test_cases_resend_only_the_severity_whose_cases_changed() -> None:
     before = {"critical": [point], "major": [], "minor": [], "info": []}
     after = {**before, "minor": [cases.Point(2, 121.42, 31.22, "暴露垃圾")]}
     traces = cases.traces(after, "zh-CN")
-    assert [t["name"] for t in traces] == [f"cases-{s}" for s in cases.SEVERITIES]
+    assert [t["name"] for t in traces] == [f"cases-{s}" for s in cases.SEVERITIES] + \
+        ["cases-parts"]
     figure = Patch()
     assert cases.patch([figure["data"][k] for k in range(4)], cases.memory(before), after)
     touched = {tuple(op["location"][:2]) for op in operations(figure)}
@@ -87,6 +89,28 @@ def test_cases_resend_only_the_severity_whose_cases_changed() -> None:
     unchanged = Patch()
     cases.patch([unchanged["data"][k] for k in range(4)], cases.memory(after), after)
     assert operations(unchanged) == []
+
+
+def test_counts_per_part_patch_their_text_and_switch_modes_by_redrawing() -> None:
+    from layers.detail import Count
+    codes = ["310101", "310104", "310105", "310106"]
+    before = devices.Parts([Count(c, 121.4, 31.2, "a") for c in codes[:3]]
+                           + [Count(codes[3], 121.5, 31.3, "")])
+    after = devices.Parts([Count(c, 121.4, 31.2, "a") for c in codes[:3]]
+                          + [Count(codes[3], 121.5, 31.3, "b")])
+    figure = Patch()
+    assert devices.patch([figure["data"][0], figure["data"][1]], devices.memory(before), after)
+    assert operations(figure) == [{"operation": "Assign", "location": ["data", 1, "text", 3],
+                                   "params": {"value": "b"}}]
+    single = devices.Devices(["a"], [1.0], [1.0], [0])
+    assert not devices.patch([Patch(), Patch()], devices.memory(single), after)
+    assert not devices.patch([Patch(), Patch()], devices.memory(after), single)
+
+
+def test_district_and_street_shades_are_shares_of_the_busiest() -> None:
+    assert cells.share_bins({"a": 40, "b": 3}) == (1, 10, 20, 30)
+    assert cells.share_bins({"a": 2}) == (1, 2, 3, 4)  # four shades stay four
+    assert cells.share_bins({}) == (1, 2, 3, 4)
 
 
 def test_cell_shades_follow_the_bins() -> None:

@@ -11,6 +11,7 @@ from dash import Patch
 from dashboard.wall import screen
 from identity.scope import Scope
 from layers import figure as map_figure
+from layers.detail import MARKER_BOUND, marker_count
 from layers.drill import area_scope
 from layers.frame import make_frame
 from screens.wall import cases as case_kpis
@@ -63,15 +64,31 @@ def test_case_kpis_of_a_district_count_only_its_cases(cur) -> None:
     assert newest and all(row["district_code"] == HUANGPU for row in newest)
 
 
-def test_a_districts_map_draws_only_its_own_devices_and_cases(cur) -> None:
+def _street_of(cur, district: str) -> Scope:
+    cur.execute("SELECT street_code FROM devices WHERE district_code = %s AND street_code IS"
+                " NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", (district,))
+    return Scope("street", cur.fetchone()[0])
+
+
+def test_a_districts_map_counts_its_own_streets_and_a_street_draws_its_devices(cur) -> None:
     city, _ = map_figure.build(cur, CITY, NOW)
     hp, memory = map_figure.build(cur, HP, NOW)
-    count = {t["name"]: t for t in hp["data"]}
-    assert len(count["devices"]["marker"]["color"]) == city_kpis.device_counts(cur, HP).total
-    shown = sum(len(t["customdata"]) for t in hp["data"] if t["name"].startswith("cases-"))
-    everywhere = sum(len(t["customdata"]) for t in city["data"]
-                     if t["name"].startswith("cases-"))
-    assert 0 < shown < everywhere
+    traces = {t["name"]: t for t in hp["data"]}
+    # A district: counts per street below their names, no device or worker markers.
+    assert traces["devices"]["marker"]["color"] == []
+    cur.execute("SELECT count(*) FROM areas WHERE level = 'street' AND district_code = %s",
+                (HUANGPU,))
+    assert len(traces["devices-parts"]["text"]) == cur.fetchone()[0]
+    assert set(traces["cases-parts"]["customdata"]) <= set(traces["names"]["customdata"])
+    assert {t["name"] for t in city["data"]} == set(traces)
+    assert marker_count(hp) <= MARKER_BOUND and marker_count(city) <= MARKER_BOUND
+    # A street: its devices one by one, only its own.
+    street = _street_of(cur, HUANGPU)
+    drawn, _ = map_figure.build(cur, street, NOW)
+    points = {t["name"]: t for t in drawn["data"]}
+    assert len(points["devices"]["marker"]["color"]) == \
+        city_kpis.device_counts(cur, street).total > 0
+    assert points["devices-parts"]["text"] == []
     types = {t["type"] for t in hp["data"]}
     assert types <= {"scatter", "scattergl", "heatmap"}  # nothing that fetches a map style
     frame = make_frame(cur, HP, NOW)
@@ -80,14 +97,15 @@ def test_a_districts_map_draws_only_its_own_devices_and_cases(cur) -> None:
 
 def test_a_refresh_patches_one_colour_when_one_device_changes(world, cur) -> None:
     conn, _grid = world
-    _figure, memory = map_figure.build(cur, HP, NOW)
+    street = _street_of(cur, HUANGPU)
+    _figure, memory = map_figure.build(cur, street, NOW)
     cur.execute("SELECT d.device_id, s.status FROM devices d JOIN device_state s USING"
-                " (device_id) WHERE d.district_code = %s AND s.status = 'normal' LIMIT 1",
-                (HUANGPU,))
+                " (device_id) WHERE d.street_code = %s AND s.status = 'normal' LIMIT 1",
+                (street.code,))
     device, _status = cur.fetchone()
     cur.execute("UPDATE device_state SET status = 'alarm' WHERE device_id = %s", (device,))
     kept = Patch()
-    patch, whole = map_figure.refresh(cur, HP, NOW, memory, kept)
+    patch, whole = map_figure.refresh(cur, street, NOW, memory, kept)
     assert whole is None
     ops = patch.to_plotly_json()["operations"]
     assert len(ops) == 1 and ops[0]["location"][2:4] == ["marker", "color"]

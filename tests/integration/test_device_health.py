@@ -113,7 +113,7 @@ def test_health_from_real_data(isolated, small_city_areas, tmp_path) -> None:
         assert changes(conn, "beacon-c") == [("normal", "offline", "silent")]
         with conn.cursor() as cur:
             counts = device_counts(cur, CITY)
-            drawn = device_layer.query(cur, CITY, Frame(datetime.now(UTC), None))
+            drawn = device_layer.points(cur, CITY, Frame(datetime.now(UTC), None))
         conn.rollback()
         assert (counts.online, counts.total) == (2, 3)
         codes = dict(zip(drawn.ids, drawn.codes, strict=True))

@@ -122,7 +122,7 @@ def test_a_kind_added_as_a_file_is_simulated_stored_ruled_and_shown(
         # The map draws every placed bin; the device list finds them by their kind.
         city = Scope("city", "310000")
         with conn.cursor() as cur:
-            drawn = set(device_layer.query(cur, city, Frame(now, None)).ids)
+            drawn = set(device_layer.points(cur, city, Frame(now, None)).ids)
         conn.rollback()
         assert bins <= drawn
         listed, total = device_page(conn, city, DeviceFilter(kind="waste_bin"),
