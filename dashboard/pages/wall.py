@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State, dcc, html
 
 from alerts.cases.severity import MOST_SEVERE_FIRST as SEVERITIES
 from dashboard.context import PageContext
-from dashboard.i18n import translate, when
+from dashboard.i18n import translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
 from dashboard.wall import screen
@@ -26,6 +26,18 @@ from screens.wall.city import SOURCES
 
 PAGE = "wall"
 REFRESH_KEY = "CITYOPS_WALL_REFRESH_MS"  # the app's config holds the context's period
+ZONE_KEY = "CITYOPS_WALL_ZONE"  # and the city's time zone, for the clock
+CLOCK_JS = """
+function(_n) {
+  const el = document.getElementById('wall-clock');
+  const zone = el.dataset.zone, lang = el.dataset.lang === 'en' ? 'en-GB' : 'zh-CN';
+  const now = new Date();
+  const date = now.toLocaleDateString(lang, {timeZone: zone, month: 'long', day: 'numeric',
+                                             weekday: 'short'});
+  const time = now.toLocaleTimeString(lang, {timeZone: zone, hour12: false});
+  return date + ' ' + time;
+}
+"""
 GRAPH_CONFIG = {"displayModeBar": False, "staticPlot": True, "responsive": True}
 
 
@@ -84,7 +96,9 @@ def layout(**_query: str) -> html.Div:
             html.H1(translate(lang, "wall.title"), className="wall-title"),
             html.Span(translate(lang, "wall.subtitle"), className="wall-subtitle"),
             html.Span(place, id="wall-place", className="wall-place"),
-            html.Span("", id="wall-updated", className="wall-updated"),
+            html.Span("", id="wall-updated", className="wall-fresh"),
+            html.Time("", id="wall-clock", className="wall-clock",
+                      **{"data-zone": _zone(), "data-lang": lang}),
         ]),
         _tiles(lang),
         html.Section(className="wall-map-panel", children=[
@@ -106,7 +120,12 @@ def layout(**_query: str) -> html.Div:
         dcc.Store(id="wall-width"),
         dcc.Store(id="wall-memory"),
         dcc.Interval(id="wall-tick", interval=_refresh_ms(), n_intervals=0),
+        dcc.Interval(id="wall-second", interval=1000, n_intervals=0),
     ]), full_screen=True)
+
+
+def _zone() -> str:
+    return dash.get_app().server.config.get(ZONE_KEY, "UTC")
 
 
 def _refresh_ms() -> int:
@@ -115,7 +134,7 @@ def _refresh_ms() -> int:
 
 OUTPUTS = [Output("wall-map", "figure"), Output("wall-trend", "figure"),
            Output("wall-ticker", "children"), Output("wall-memory", "data"),
-           Output("wall-updated", "children"),
+           Output("wall-updated", "children"), Output("wall-updated", "className"),
            *(Output(f"wall-{key}", "children") for key in TEXT_IDS)]
 
 
@@ -125,12 +144,16 @@ def _answer(update: screen.Update, lang: str, now: datetime) -> tuple:
             update.trend if update.trend is not None else keep,
             update.ticker if update.ticker is not None else keep,
             update.memory if update.memory is not None else keep,
-            translate(lang, "wall.updated", time=when(lang, now, seconds=True)),
+            *update.fresh,
             *(update.texts.get(key, keep) for key in TEXT_IDS))
 
 
 def register(app: Dash, context: PageContext) -> None:
     app.server.config[REFRESH_KEY] = context.refresh_ms
+    app.server.config[ZONE_KEY] = context.settings.time_zone
+    # The clock ticks in the browser, in the city's time zone: no request a second.
+    app.clientside_callback(CLOCK_JS, Output("wall-clock", "children"),
+                            Input("wall-second", "n_intervals"))
     tile_url = context.settings.map_tile_url
     # The screen's width, once, in the browser: no request, no state on the server.
     app.clientside_callback("function(id) { return window.innerWidth; }",

@@ -16,7 +16,7 @@ from typing import Any
 from dash import Patch
 
 from dashboard.i18n import city_zone
-from dashboard.wall import ticker, trend, vitals
+from dashboard.wall import freshness, ticker, trend, vitals
 from identity.scope import Scope
 from layers import figure as map_figure
 from layers.figure import MapOptions
@@ -43,6 +43,7 @@ class Update:
     texts: dict[str, str] = field(default_factory=dict)
     ticker: Any = None
     memory: Any = None
+    fresh: tuple[str, str] = ("", "wall-fresh")  # the freshness line: text, CSS class
 
 
 def screen_scale(width: Any) -> float:
@@ -74,7 +75,11 @@ def draw(cur, scope: Scope, now: datetime, look: Look) -> Update:
     memory = {"scale": look.scale, "map": map_memory, "trend": trend.memory(hours),
               "texts": texts, "ticker": [case["id"] for case in newest]}
     return Update(figure, trend.figure(hours, look.lang, look.scale), texts,
-                  ticker.items(look.lang, newest), memory)
+                  ticker.items(look.lang, newest), memory, _fresh(cur, look, now))
+
+
+def _fresh(cur, look: Look, now: datetime) -> tuple[str, str]:
+    return freshness.line(look.lang, city_kpis.newest_data(cur), now)
 
 
 def refresh(cur, scope: Scope, now: datetime, look: Look, memory: dict | None) -> Update:
@@ -86,7 +91,7 @@ def refresh(cur, scope: Scope, now: datetime, look: Look, memory: dict | None) -
     if map_memory is not None:
         kept["map"] = map_memory
     numbers, hours, newest = _numbers(cur, scope, now)
-    update = Update(map=figure, memory=kept)
+    update = Update(map=figure, memory=kept, fresh=_fresh(cur, look, now))
     update.trend, _whole = trend.refresh(hours, memory.get("trend"), look.lang, look.scale)
     if update.trend is not None:
         kept["trend"] = trend.memory(hours)

@@ -129,3 +129,20 @@ def trend(hourly: dict[tuple[datetime, str], int], now: datetime) -> Trend:
     today = tuple(per_hour.get(h, 0) for h in hours)
     yesterday = tuple(per_hour.get(h - timedelta(hours=24), 0) for h in hours)
     return Trend(hours, today, yesterday)
+
+
+# The newest reading or incident stored, whichever is later; a device whose clock runs
+# ahead cannot make the data look fresher than the database's own clock. Both are one
+# index probe (readings_ts_idx, incidents_reported_idx), not a scan.
+NEWEST = """
+SELECT least(now(), greatest(
+    (SELECT max(ts) FROM readings WHERE ts <= now() + INTERVAL '1 minute'),
+    (SELECT max(reported_at) FROM incidents WHERE reported_at <= now() + INTERVAL '1 minute')))
+"""
+
+
+def newest_data(cur) -> datetime | None:
+    """When the city's newest data was measured or reported: the pipeline's freshness."""
+    cur.execute(NEWEST)
+    row = cur.fetchone()
+    return row[0] if row else None
