@@ -97,7 +97,7 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from ops.demo import run
-    return run(settings, rate=args.rate)
+    return run(settings, rate=args.rate, devices=args.devices)
 
 
 def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,7 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("dashboard", help="serve the web app").set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("demo", help="stack, migrations, simulator, ingest and dashboard")
-    p.add_argument("--rate", type=float, default=200.0, help="simulated readings per second")
+    # A real deployment's scale by default: 20,000 devices at 2,000 messages a second
+    # (docs/benchmarks.md: what that costs on two cores).
+    p.add_argument("--rate", type=float, default=2000.0,
+                   help="simulated messages per second (default 2000)")
+    p.add_argument("--devices", type=int, default=20_000,
+                   help="simulated devices (default 20000)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("test", help="bring up the stack and run every test")

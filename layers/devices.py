@@ -22,6 +22,7 @@ from layers.frame import Frame
 from layers.legend import Legend
 from layers.patching import patch_list
 from layers.typed import typed
+from store import status_counts
 from store.device_status import COLOURS, STATUSES
 
 NAME = "devices"
@@ -113,8 +114,12 @@ def parts(cur, scope: Scope, frame: Frame) -> Parts:
     street too full to draw device by device), placed under the part's name."""
     clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
     level = detail.PART[scope.level]
-    cur.execute(PART_COUNTS.format(part=f"d.{detail.COLUMN[level]}", area=clause), params)
-    found = {row[0]: row[1:] for row in cur.fetchall()}
+
+    def count() -> dict[str, tuple]:
+        cur.execute(PART_COUNTS.format(part=f"d.{detail.COLUMN[level]}", area=clause), params)
+        return {row[0]: row[1:] for row in cur.fetchall()}
+
+    found = status_counts.kept(cur, ("map", scope.level, scope.code), count)
     places = detail.anchors(cur, scope, level)
     below = detail.line_offset(frame, 2)
     return Parts([detail.Count(code, lon, lat - below,

@@ -13,6 +13,7 @@ import time
 
 from cityops.service import StopSignal, check_port_free
 from cityops.settings import REPO_ROOT, Settings
+from dashboard.access import HOME_PAGE
 from geo import store as geo_store
 from geo.demo import build_demo
 from ops import stack
@@ -77,12 +78,32 @@ def _seed_units(conn) -> None:
           f"desk log in as {', '.join(staff)} with the demo password", flush=True)
 
 
+def _accounts(settings: Settings) -> list[tuple[str, str, str]]:
+    """(username, role, area name) of the demo accounts, the desk roles first."""
+    conn = db.connect(settings.database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT u.username, u.role, coalesce(a.name_zh, u.area_code) FROM users u"
+                        " LEFT JOIN areas a ON a.code = u.area_code ORDER BY u.role, u.username")
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def _print_logins(settings: Settings, url: str) -> None:
+    print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
+    print(f"Log in with the demo password {DEMO_PASSWORD} as:", flush=True)
+    for username, role, area in _accounts(settings):
+        where = HOME_PAGE.get(role, "")
+        print(f"  {username:<14} {role:<9} {area:<10} {url.rstrip('/')}/{where}", flush=True)
+
+
 def _child(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "cityops", *args], cwd=REPO_ROOT,
                             start_new_session=True)
 
 
-def run(settings: Settings, rate: float) -> int:
+def run(settings: Settings, rate: float, devices: int) -> int:
     check_port_free(settings.dashboard_host, settings.dashboard_port, "CITYOPS_DASHBOARD_PORT")
     report = stack.up(settings)
     children: list[subprocess.Popen] = []
@@ -90,10 +111,11 @@ def run(settings: Settings, rate: float) -> int:
     try:
         _prepare_store(settings)
         children = [_child("ingest"), _child("alerts"), _child("escalate"), _child("health"),
-                    _child("api"), _child("bridge", "mqtt"), _child("sim", "--rate", str(rate)),
+                    _child("api"), _child("bridge", "mqtt"),
+                    _child("sim", "--rate", str(rate), "--devices", str(devices)),
                     _child("dashboard")]
         url = f"http://{settings.dashboard_host}:{settings.dashboard_port}/"
-        print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
+        _print_logins(settings, url)
         while not stop.requested:
             ended = [child for child in children if child.poll() is not None]
             if ended:

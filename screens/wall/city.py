@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from identity.scope import Scope, area_sql
-from store import incident_rollup
+from store import incident_rollup, status_counts
 
 SOURCES: tuple[str, ...] = ("hotline", "patrol", "sensor", "other")
 
@@ -80,10 +80,13 @@ def share(part: int, whole: int) -> float | None:
 def device_counts(cur, scope: Scope) -> DeviceCounts:
     """Devices in the area, and those online: a state row that is not `offline` (a device
     that never reported is not online)."""
-    area, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
-    cur.execute(DEVICES.format(area=area), params)
-    total, online = cur.fetchone()
-    return DeviceCounts(int(online), int(total))
+    def count() -> DeviceCounts:
+        area, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
+        cur.execute(DEVICES.format(area=area), params)
+        total, online = cur.fetchone()
+        return DeviceCounts(int(online), int(total))
+
+    return status_counts.kept(cur, ("wall", scope.level, scope.code), count)
 
 
 def hourly_incidents(cur, scope: Scope, now: datetime) -> dict[tuple[datetime, str], int]:

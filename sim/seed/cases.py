@@ -14,7 +14,7 @@ from alerts.cases.history import load_cases
 from alerts.sla.clocks import STAGE_OF
 from sim.seed.grid import Cells
 from sim.seed.incidents import Report
-from sim.seed.people import Staff
+from sim.seed.people import Staff, pair
 
 # (state, share of open cases, the moves that led there)
 OPEN_PATHS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
@@ -39,6 +39,10 @@ DUE_HOURS = {"info": 120, "minor": 72, "major": 24, "critical": 4}
 NOTES = {"extend": "需协调产权单位，申请延期", "return": "非本网格职责，退回重派",
          "reject": "重复反映，已合并处理", "handle": "已处置完毕，现场已恢复"}
 CLOSED_PER_OPEN = 2
+# Of the open cases, at least this share lies in the demo desks' two districts
+# (people.pair): in a city of 16 districts the desks' own share of the city's cases is a
+# few percent, and a new user's first login must find a queue and a task list with work.
+DESK_SHARE = 0.3
 ESCALATED = "超时，由网格层级升级至社区层级"
 
 
@@ -68,7 +72,7 @@ def _plans(cells: Cells, staff: Staff, reports: list[Report], rng: np.random.Gen
            open_count: int, now: datetime) -> list[Plan]:
     recent = [r for r in reports if r.reported_at > now - timedelta(days=3)]
     older = [r for r in reports if r.reported_at <= now - timedelta(hours=30)]
-    chosen_open = rng.choice(len(recent), size=min(open_count, len(recent)), replace=False)
+    chosen_open = _chosen_open(cells, recent, rng, open_count)
     chosen_closed = rng.choice(len(older), size=min(open_count * CLOSED_PER_OPEN, len(older)),
                                replace=False)
     states = rng.choice(len(OPEN_PATHS), size=len(chosen_open),
@@ -84,6 +88,21 @@ def _plans(cells: Cells, staff: Staff, reports: list[Report], rng: np.random.Gen
         plans.append(_plan(older[index], "rejected" if rejected else "closed", moves, cells,
                            staff, rng, severities))
     return plans
+
+
+def _chosen_open(cells: Cells, recent: list[Report], rng: np.random.Generator,
+                 open_count: int) -> np.ndarray:
+    """Indexes into `recent` of the reports that became open cases: DESK_SHARE of them from
+    the demo desks' districts, the rest from anywhere."""
+    desks = set(pair(cells))
+    at_desk = np.flatnonzero([cells.district[r.cell] in desks for r in recent])
+    size = min(open_count, len(recent))
+    if len(at_desk) == len(recent):  # a city of the desks' districts only: any report
+        return rng.choice(len(recent), size=size, replace=False)
+    own = rng.choice(at_desk, size=min(int(size * DESK_SHARE), len(at_desk)), replace=False)
+    rest = np.setdiff1d(np.arange(len(recent)), own)
+    others = rng.choice(rest, size=min(size - len(own), len(rest)), replace=False)
+    return np.concatenate([own, others]).astype(int)
 
 
 def _plan(report: Report, state: str, moves: tuple[str, ...], cells: Cells, staff: Staff,

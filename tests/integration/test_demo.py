@@ -42,7 +42,7 @@ def demo_world(isolated, small_city_areas):
 def test_demo_runs_and_stops_everything_it_started(demo_world, attempt: int) -> None:
     settings, db = demo_world
     before = simulated_rows(db)
-    proc = start_cli(settings, "demo", "--rate", "400")
+    proc = start_cli(settings, "demo", "--rate", "400", "--devices", "500")
     try:
         url = f"http://127.0.0.1:{settings.dashboard_port}"
         assert "登录".encode() in wait_http(f"{url}/", timeout=60, proc=proc)
