@@ -66,8 +66,12 @@ def _streets(district, rng: np.random.Generator, label: str) -> list[dict]:
     ]
 
 
-def _communities(street: dict, rng: np.random.Generator, seed: int) -> list[dict]:
-    town = street["properties"]["kind"] != "街道"
+def communities_of(street: dict, rng: np.random.Generator, seed: int) -> list[dict]:
+    """Generated communities cutting a street (code, name_zh, geometry) into 12-35 parts.
+
+    A town (镇/乡, told by the name) gets villages (村), an urban street communities (社区).
+    """
+    town = _suffix(street["name_zh"]) != "街道"
     count = int(rng.integers(15, 35) if town else rng.integers(12, 30))
     parts = partition.split(street["geometry"], rng.uniform(0.5, 1.5, count), rng)
     # Official practice: 居委会 numbered from 001, 村委会 from 200.
@@ -145,7 +149,7 @@ def build_demo(
         for d in district_frame.itertuples()
     ]
     streets = [s for d in district_frame.itertuples() for s in _streets(d, rng, division_label)]
-    communities = [c for s in streets for c in _communities(s, rng, seed)]
+    communities = [c for s in streets for c in communities_of(s, rng, seed)]
     community_frame = gpd.GeoDataFrame(communities, crs="EPSG:4326")
     if cells_per_community is not None:
         cell_size_m = None
