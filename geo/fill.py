@@ -40,6 +40,7 @@ def missing_areas(
     needed); with_children the codes of areas that already have at least one child.
     """
     streets = areas[(areas["level"] == "street") & ~areas["code"].isin(with_children)]
+    streets = streets[streets.geometry.notna() & ~streets.geometry.is_empty]  # nothing to cut
     made = [
         community
         for street in streets.sort_values("code").itertuples()
