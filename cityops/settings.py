@@ -63,6 +63,25 @@ def _zone(text: str) -> str:
     return text
 
 
+def _division_code(text: str) -> str:
+    if not (len(text) == 6 and text.isdigit()):
+        raise ValueError("expected a 6-digit division code such as 310000 (上海市) or 330100 "
+                         "(杭州市); `cityops geo cities NAME` lists them")
+    return text
+
+
+def _lon_lat(text: str) -> str:
+    if not text:
+        return text
+    try:
+        lon, lat = (float(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError("expected lon,lat in degrees, e.g. 121.4737,31.2304") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError("longitude is -180..180 and latitude -90..90")
+    return f"{lon},{lat}"
+
+
 def _path(text: str) -> Path:
     return Path(text).expanduser().resolve()
 
@@ -217,6 +236,17 @@ class Settings:
     log_format: str = _setting(
         "CITYOPS_LOG_FORMAT", "json", "json: one JSON object a line; text: for people",
         _choice("json", "text"))
+    city: str = _setting(
+        "CITYOPS_CITY", "310000",
+        "the city, as its division code (310000 上海市, 330100 杭州市; `cityops geo cities "
+        "NAME` lists them): the one the demo builds and runs", _division_code)
+    city_name: str = _setting(
+        "CITYOPS_CITY_NAME", "",
+        "the city's Chinese name when it is not the official one; empty: the division list's")
+    map_centre: str = _setting(
+        "CITYOPS_MAP_CENTRE", "",
+        "lon,lat (WGS84) the map pictures centre on (`cityops geo map --centre`); empty: "
+        "the city's own centroid (Shanghai: its seven inner districts)", _lon_lat)
     time_zone: str = _setting(
         "CITYOPS_TIME_ZONE", "Asia/Shanghai",
         "the city's clock: its days, working hours, duty shifts and the times people read",
@@ -296,6 +326,14 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The city's time zone (CITYOPS_TIME_ZONE)."""
         return ZoneInfo(self.time_zone)
+
+    @property
+    def map_centre_point(self) -> tuple[float, float] | None:
+        """CITYOPS_MAP_CENTRE as (lon, lat), or None for the city's own centre."""
+        if not self.map_centre:
+            return None
+        lon, lat = self.map_centre.split(",")
+        return float(lon), float(lat)
 
     @property
     def manages_postgres(self) -> bool:

@@ -23,7 +23,16 @@ _SUFFIXES = {
     "community": ("居委会", "村委会", "社区", "村"),
 }
 _MIN_STEM = {"district": 2, "street": 2, "community": 3}
-_CITY_PREFIX = re.compile(r"^(中国)?(上海市|上海)")
+_PROVINCE = r"([\u4e00-\u9fff]{2,7}(省|自治区))?"
+
+
+def _city_prefix(areas: gpd.GeoDataFrame) -> re.Pattern:
+    """中国, a province and the city's own name (with or without 市) opening an address."""
+    names = set()
+    for name in areas.loc[areas["level"] == "city", "name_zh"]:
+        names |= {name, name.removesuffix("市")} - {""}
+    city = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(f"^(中国)?{_PROVINCE}({city})" if city else "^(中国)?")
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class AddressBook:
     def __init__(self, areas: gpd.GeoDataFrame) -> None:
         self.names: dict[str, list[tuple[str, str, int]]] = {}
         self.rows = {}
+        self._city_prefix = _city_prefix(areas)
         for row in areas[areas["level"].isin(list(_SUFFIXES))].itertuples():
             self.rows[row.code] = row
             self.names.setdefault(row.name_zh, []).append((row.code, row.level, 0))
@@ -75,7 +85,7 @@ class AddressBook:
 
     def place(self, address: str) -> AddressPlacement | None:
         """The finest area the address names unambiguously, or None."""
-        text = _CITY_PREFIX.sub("", re.sub(r"\s+", "", address))
+        text = self._city_prefix.sub("", re.sub(r"\s+", "", address))
         matches = self._matches(text)
         districts = {c for _, _, c, _ in matches if self.rows[c].level == "district"}
         best = None

@@ -36,22 +36,50 @@ def register(subparsers) -> None:
     load.set_defaults(func=import_handler)
 
     demo = commands.add_parser(
-        "build-demo", help="build demo Shanghai and write it to the database"
+        "build-demo", help="build a demo city (CITYOPS_CITY, Shanghai by default) and write it"
+    )
+    demo.add_argument(
+        "--city", help="division code, e.g. 330100 for 杭州市 (default: CITYOPS_CITY)"
     )
     demo.add_argument("--seed", type=int, default=1)
     size = demo.add_mutually_exclusive_group()
     size.add_argument("--cell-size", type=float, default=500.0, help="grid cell size in metres")
     size.add_argument("--cells-per-community", type=int, help="target cells per community instead")
     demo.add_argument("--shape", choices=SHAPES, default="square")
-    demo.add_argument("--districts", help="comma-separated district codes (default: all 16)")
+    demo.add_argument("--districts", help="comma-separated district codes (default: all)")
     demo.set_defaults(func=build_demo_handler)
+
+    listing = commands.add_parser("cities", help="division codes of the cities build-demo knows")
+    listing.add_argument("name", nargs="?", default="", help="part of a name or code, e.g. 杭州")
+    listing.set_defaults(func=cities_handler)
+
+    fill = commands.add_parser(
+        "cells",
+        help="generate communities under streets that have none, and grid cells under "
+        "communities that have none (running it again adds nothing)",
+    )
+    fill_size = fill.add_mutually_exclusive_group()
+    fill_size.add_argument("--cell-size", type=float, default=500.0, help="cell size in metres")
+    fill_size.add_argument(
+        "--cells-per-community",
+        "--per-community",
+        dest="cells_per_community",
+        type=int,
+        help="target cells per community instead",
+    )
+    fill.add_argument("--shape", choices=SHAPES, default="square")
+    fill.add_argument("--seed", type=int, default=1, help="seed of the generated communities")
+    fill.set_defaults(func=cells_handler)
 
     picture = commands.add_parser("map", help="draw districts, streets and grid cells to a PNG")
     picture.add_argument("--out", required=True, help="PNG path")
     picture.add_argument("--seed", type=int, default=1, help="demo seed when not --from-db")
+    picture.add_argument("--city", help="demo city when not --from-db (default: CITYOPS_CITY)")
     picture.add_argument("--from-db", action="store_true", help="draw the areas in the database")
     picture.add_argument(
-        "--centre", action="store_true", help="the central districts, with street names"
+        "--centre",
+        action="store_true",
+        help="the central districts (around CITYOPS_MAP_CENTRE), with street names",
     )
     picture.set_defaults(func=map_handler)
 
@@ -101,13 +129,27 @@ def import_handler(args: argparse.Namespace, settings) -> int:
         conn.close()
 
 
+def _demo_city(args: argparse.Namespace, settings):
+    """(code, name override) of the city asked for: --city, else CITYOPS_CITY."""
+    code = args.city or settings.city
+    return code, (settings.city_name or None) if code == settings.city else None
+
+
 def build_demo_handler(args: argparse.Namespace, settings) -> int:
     from geo import store
+    from geo.cities import UnknownCity
     from geo.demo import build_demo
     from store import db
 
     districts = args.districts.split(",") if args.districts else None
-    areas = build_demo(args.seed, args.cell_size, args.cells_per_community, args.shape, districts)
+    code, name = _demo_city(args, settings)
+    try:
+        areas = build_demo(
+            args.seed, args.cell_size, args.cells_per_community, args.shape, districts, code, name
+        )
+    except (UnknownCity, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     conn = db.connect(settings.database_url)
     try:
         store.delete_all_areas(conn)
@@ -116,6 +158,46 @@ def build_demo_handler(args: argparse.Namespace, settings) -> int:
         conn.close()
     counts = areas["level"].value_counts()
     print(", ".join(f"{counts.get(level, 0)} {level}" for level in LEVELS) + " written")
+    if code != settings.city:
+        print(f"note: CITYOPS_CITY is {settings.city}; set CITYOPS_CITY={code} for the demo")
+    return 0
+
+
+def cities_handler(args: argparse.Namespace, settings) -> int:
+    from geo.cities import search
+
+    found = search(args.name)
+    for city in found:
+        print(f"{city.code}  {city.name_zh}  {len(city.districts)} districts")
+    if not found:
+        print(f"no city matches {args.name!r}", file=sys.stderr)
+    return 0 if found else 1
+
+
+def cells_handler(args: argparse.Namespace, settings) -> int:
+    from geo import store
+    from geo.fill import missing_areas
+    from store import db
+
+    size = None if args.cells_per_community else args.cell_size
+    conn = db.connect(settings.database_url)
+    try:
+        areas = store.read_areas(conn, ["district", "street", "community"])
+        if not (areas["level"] == "street").any():
+            print("error: no streets in the database; bring them with `cityops geo import "
+                  "--level street` (or build a demo city)", file=sys.stderr)
+            return 1
+        new = missing_areas(areas, store.parents_with_children(conn), size,
+                            args.cells_per_community, args.shape, args.seed)
+        if len(new):
+            store.write_areas(conn, new, commit=False)
+            store.forget_grid_lattice(conn, commit=False)
+            conn.commit()
+    finally:
+        conn.close()
+    counts = new["level"].value_counts()
+    print(f"{counts.get('community', 0)} community and {counts.get('grid', 0)} grid area(s) "
+          "generated" + ("" if len(new) else ": every street and community has its children"))
     return 0
 
 
@@ -134,7 +216,8 @@ def map_handler(args: argparse.Namespace, settings) -> int:
     else:
         from geo.demo import build_demo
 
-        areas = build_demo(args.seed)
-    write_png(city_map(areas, centre=args.centre), args.out)
+        code, name = _demo_city(args, settings)
+        areas = build_demo(args.seed, city=code, city_name=name)
+    write_png(city_map(areas, args.centre, settings.map_centre_point), args.out)
     print(f"wrote {args.out}")
     return 0

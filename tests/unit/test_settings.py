@@ -81,3 +81,15 @@ def test_the_holiday_file_defaults_to_the_shipped_one_and_can_be_moved(tmp_path)
     assert Settings().holidays_file.name == "holidays.yaml" and Settings().holidays_file.exists()
     moved = Settings.from_env({"CITYOPS_HOLIDAYS_FILE": str(tmp_path / "h.yaml")})
     assert moved.holidays_file == tmp_path / "h.yaml"
+
+
+def test_the_city_and_the_map_centre() -> None:
+    default = Settings.from_env({})
+    assert (default.city, default.city_name, default.map_centre_point) == ("310000", "", None)
+    hz = Settings.from_env({"CITYOPS_CITY": "330100", "CITYOPS_MAP_CENTRE": "120.17, 30.25"})
+    assert hz.city == "330100" and hz.map_centre_point == (120.17, 30.25)
+    assert Settings.from_env(hz.to_env()).map_centre_point == hz.map_centre_point
+    with pytest.raises(ConfigError, match="CITYOPS_CITY.*cityops geo cities"):
+        Settings.from_env({"CITYOPS_CITY": "Hangzhou"})
+    with pytest.raises(ConfigError, match="CITYOPS_MAP_CENTRE"):
+        Settings.from_env({"CITYOPS_MAP_CENTRE": "30.25"})
