@@ -55,6 +55,7 @@ from psycopg2.extras import Json, execute_values  # noqa: E402
 from cityops.settings import Settings  # noqa: E402
 from dashboard.wall.refresh_request import next_memory, refresh_body  # noqa: E402
 from store import db  # noqa: E402
+from store.device_health import ROLLUP as STATUS_ROLLUP  # noqa: E402
 
 DISTRICTS = ["310101", "310106"]
 SEVERITIES = ("info", "minor", "major", "critical")
@@ -135,6 +136,7 @@ def fill(settings: Settings, now: datetime, args) -> list[tuple]:
                    for k, cell in enumerate(rng.choices(grid, k=args.workers))]
         execute_values(cur, "INSERT INTO workers (worker_id, name, grid_code, lon, lat,"
                        " schedule) VALUES %s", workers)
+        cur.execute(STATUS_ROLLUP)  # as the health service's sweep keeps it
     conn.commit()
     add_user(conn, "bench_operator", PASSWORD, "operator", "310000")
     with conn.cursor() as cur:
@@ -249,6 +251,7 @@ def five_seconds_of_city(settings: Settings, rng: random.Random, grid, step: int
                     " ANY(%s)", (status, changed))
         execute_values(cur, "INSERT INTO device_status_changes (device_id, to_status, reason)"
                        " VALUES %s", [(device, status, "bench") for device in changed])
+        cur.execute(STATUS_ROLLUP)  # and its counts per street, in the same transaction
         rows = []
         for k in range(15):
             cell = rng.choice(grid)

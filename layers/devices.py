@@ -22,7 +22,7 @@ from layers.frame import Frame
 from layers.legend import Legend
 from layers.patching import patch_list
 from layers.typed import typed
-from store import status_counts
+from store import status_rollup
 from store.device_status import COLOURS, STATUSES
 
 NAME = "devices"
@@ -39,13 +39,6 @@ LIMIT %(limit)s
 """
 COUNT = """
 SELECT count(*) FROM devices d WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL AND {area}
-"""
-PART_COUNTS = """
-SELECT {part}, count(*), count(*) FILTER (WHERE s.status = 'alarm'),
-       count(*) FILTER (WHERE s.status IS NULL OR s.status = 'offline')
-FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
-WHERE d.lon IS NOT NULL AND d.lat IS NOT NULL AND {part} IS NOT NULL AND {area}
-GROUP BY 1
 """
 
 # The devices of QUERY in its order: their count and the md5 of their ids joined by U+001F
@@ -112,14 +105,8 @@ def _text(total: int, alarm: int, offline: int) -> str:
 def parts(cur, scope: Scope, frame: Frame) -> Parts:
     """Counts per part (districts of the city, streets of a district, grid cells of a
     street too full to draw device by device), placed under the part's name."""
-    clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
     level = detail.PART[scope.level]
-
-    def count() -> dict[str, tuple]:
-        cur.execute(PART_COUNTS.format(part=f"d.{detail.COLUMN[level]}", area=clause), params)
-        return {row[0]: row[1:] for row in cur.fetchall()}
-
-    found = status_counts.kept(cur, ("map", scope.level, scope.code), count)
+    found = status_rollup.by_part(cur, scope.level, scope.code, level)
     places = detail.anchors(cur, scope, level)
     below = detail.line_offset(frame, 2)
     return Parts([detail.Count(code, lon, lat - below,

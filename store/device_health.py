@@ -68,6 +68,23 @@ RETURNING device_id, from_status, to_status, reason
 
 COUNTS = "SELECT status, count(*) FROM device_state GROUP BY status"
 
+# The screens' counts per street (store/status_rollup.py), rewritten after every sweep in
+# its transaction: one pass over the devices every sweep instead of one per screen per
+# refresh. Finer codes are kept only where a coarser one is missing (migration m0018).
+ROLLUP = """
+DELETE FROM device_status_rollup;
+INSERT INTO device_status_rollup (district_code, street_code, community_code, grid_code,
+                                  placed, status, n)
+SELECT d.district_code, d.street_code,
+       CASE WHEN d.district_code IS NULL OR d.street_code IS NULL THEN d.community_code END,
+       CASE WHEN d.district_code IS NULL OR d.street_code IS NULL THEN d.grid_code END,
+       d.lon IS NOT NULL AND d.lat IS NOT NULL, coalesce(s.status, 'none'), count(*)
+FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
+GROUP BY 1, 2, 3, 4, 5, 6;
+INSERT INTO device_status_rollup_at (only_row, at) VALUES (true, now())
+ON CONFLICT (only_row) DO UPDATE SET at = excluded.at;
+"""
+
 RECENT = """
 SELECT c.device_id, d.kind, c.at, c.from_status, c.to_status, c.reason
 FROM device_status_changes c LEFT JOIN devices d ON d.device_id = c.device_id
@@ -94,6 +111,7 @@ def sweep(conn: psycopg2.extensions.connection, offline_after: Mapping[str, floa
         cur.execute(SWEEP, {"kinds": kinds, "offline": [offline_after[k] for k in kinds],
                             "default_s": default_s})
         changes = [Change(*row) for row in cur.fetchall()]
+        cur.execute(ROLLUP)
     conn.commit()
     return changes
 

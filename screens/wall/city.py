@@ -17,16 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from identity.scope import Scope, area_sql
-from store import incident_rollup, status_counts
+from store import incident_rollup, status_rollup
 
 SOURCES: tuple[str, ...] = ("hotline", "patrol", "sensor", "other")
-
-DEVICES = """
-SELECT count(*) AS total,
-       count(*) FILTER (WHERE s.device_id IS NOT NULL AND s.status <> 'offline') AS online
-FROM devices d LEFT JOIN device_state s ON s.device_id = d.device_id
-WHERE {area}
-"""
 
 HOURLY = """
 SELECT date_bin(INTERVAL '1 hour', i.reported_at, TIMESTAMPTZ '2000-01-01 00:00+00') AS hour,
@@ -80,13 +73,8 @@ def share(part: int, whole: int) -> float | None:
 def device_counts(cur, scope: Scope) -> DeviceCounts:
     """Devices in the area, and those online: a state row that is not `offline` (a device
     that never reported is not online)."""
-    def count() -> DeviceCounts:
-        area, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
-        cur.execute(DEVICES.format(area=area), params)
-        total, online = cur.fetchone()
-        return DeviceCounts(int(online), int(total))
-
-    return status_counts.kept(cur, ("wall", scope.level, scope.code), count)
+    found = status_rollup.totals(cur, scope.level, scope.code)
+    return DeviceCounts(found.online, found.total)
 
 
 def hourly_incidents(cur, scope: Scope, now: datetime) -> dict[tuple[datetime, str], int]:

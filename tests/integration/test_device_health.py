@@ -21,6 +21,7 @@ from screens.admin.devices import DeviceFilter, device_page, status_changes
 from screens.wall.city import device_counts
 from store import db as store_db
 from store import devices as store_devices
+from store import status_rollup
 from tests.integration.ingest_run import start_ingest, stop, wait_for
 from tests.process import start_cli, wait_http
 
@@ -82,6 +83,22 @@ class Feeder(threading.Thread):
         producer.close()
 
 
+def assert_rollup_agrees(conn) -> None:
+    """The sweep's counts per street (what screens read) equal counting the devices."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT district_code, street_code FROM devices WHERE device_id = %s",
+                    (DEVICES[0],))
+        district, street = cur.fetchone()
+        assert status_rollup._fresh(cur)
+        for level, code, part in [("city", CITY.code, "district"),
+                                  ("district", district, "street"), ("street", street, "grid")]:
+            assert status_rollup.totals(cur, level, code) == \
+                status_rollup.totals(cur, level, code, live=True), level
+            assert status_rollup.by_part(cur, level, code, part) == \
+                status_rollup.by_part(cur, level, code, part, live=True), level
+    conn.rollback()
+
+
 def test_health_from_real_data(isolated, small_city_areas, tmp_path) -> None:
     settings = isolated("health")
     (tmp_path / "beacon.yaml").write_text(BEACON, encoding="utf-8")
@@ -116,6 +133,7 @@ def test_health_from_real_data(isolated, small_city_areas, tmp_path) -> None:
             drawn = device_layer.points(cur, CITY, Frame(datetime.now(UTC), None))
         conn.rollback()
         assert (counts.online, counts.total) == (2, 3)
+        assert_rollup_agrees(conn)
         codes = dict(zip(drawn.ids, drawn.codes, strict=True))
         assert [codes[d] for d in DEVICES] == [0, 0, 2]  # normal, normal, offline
 
