@@ -114,11 +114,12 @@ def _accounts(settings: Settings) -> list[tuple[str, str, str]]:
 
 
 def _print_logins(settings: Settings, url: str) -> None:
-    print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
     print(f"Log in with the demo password {DEMO_PASSWORD} as:", flush=True)
     for username, role, area in _accounts(settings):
         where = HOME_PAGE.get(role, "")
         print(f"  {username:<14} {role:<9} {area:<10} {url.rstrip('/')}/{where}", flush=True)
+    # Last, so whoever reads this (a person, the demo's own test) has the list above it.
+    print(f"CityOps demo running: {url}  (Ctrl-C stops it)", flush=True)
 
 
 def _child(*args: str) -> subprocess.Popen:

@@ -73,7 +73,11 @@ def parse(dataset: str, args) -> Query:
     if any("\x00" in f"{name}{value}" for name, value in args.items(multi=True)):
         raise BadQuery("a query may not hold a NUL character")
     until = _time(args.get("until"), datetime.now(UTC))
-    since = _time(args.get("since"), until - timedelta(days=1))
+    try:  # the default `since` of an `until` in the year 1 is before datetime's range
+        day_before = until - timedelta(days=1)
+    except OverflowError:
+        raise BadQuery("until is out of range") from None
+    since = _time(args.get("since"), day_before)
     if not since < until or until - since > MAX_SPAN[dataset]:
         raise BadQuery(f"since < until, at most {MAX_SPAN[dataset].days} days apart")
     resolution = args.get("resolution", "1h")
@@ -199,6 +203,9 @@ def kpis(cur, key: Key, query: Query, zone) -> list[dict]:
         raise BadQuery("this key covers several areas: name one with area=")
     key_scope(cur, key, area, "a")  # refuses an area outside the key
     level = area_level(area, known_level(cur, area))
-    first = query.since.astimezone(zone).date()
-    last = (query.until - timedelta(microseconds=1)).astimezone(zone).date()
+    try:  # the city's day of a time at the very edge of datetime's range may not exist
+        first = query.since.astimezone(zone).date()
+        last = (query.until - timedelta(microseconds=1)).astimezone(zone).date()
+    except OverflowError:
+        raise BadQuery("since or until is out of range") from None
     return kpi_series(cur, Scope(level, area), first, last, str(zone))

@@ -46,8 +46,10 @@ def _run(operation, mode: GenerationMode, examples: int, base_url: str,
             case.validate_response(response, checks=CHECKS)
         except (AssertionError, BaseExceptionGroup) as exc:
             # Collected rather than raised: the run goes on and reports every kind of miss.
+            # The first lines name the failure; the rest say which check and why.
+            said = " | ".join(line.strip() for line in str(exc).splitlines() if line.strip())
             text = f"{case.method} {case.formatted_path} -> {response.status_code}: " \
-                   f"{str(exc).splitlines()[0][:200]}"
+                   f"{said[:600]} | query {case.query}"
             if len(report.failures) < 50:
                 report.failures.append(text)
 
