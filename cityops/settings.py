@@ -166,6 +166,10 @@ class Settings:
         "folder of device profile YAML files (device kinds, metrics, units, offline-after); "
         "its files add to the packaged ones in devices/default, or replace one of the same "
         "name, and admin uploads add to both", _path)
+    alerts_save_seconds: float = _setting(
+        "CITYOPS_ALERTS_SAVE_SECONDS", 1.0,
+        "least seconds between two saves of the alerts engine (cases, its snapshot, offsets): "
+        "a case waits at most this long to be written", float)
     alerts_rules_dir: Path = _setting(
         "CITYOPS_ALERTS_RULES_DIR", REPO_ROOT / "alerts" / "rules" / "default",
         "folder of the rules engine's YAML rule files", _path)

@@ -28,6 +28,10 @@ def register(subparsers) -> None:
     p.add_argument("--incident-formats", type=parse_shares,
                    default={"native": 0.6, "open311": 0.4},
                    help="shares of incident formats (default native=0.6,open311=0.4)")
+    p.add_argument("--incident-share", type=float, default=0.02,
+                   help="first incident reports per reading, averaged over the day "
+                        "(default 0.02; the demo sends 0.0005: about one report a second "
+                        "at 2,000 messages a second, a city's 12345 calls and patrol finds)")
     p.add_argument("--malformed", type=float, default=0.01,
                    help="share of messages sent broken, for the dead-letter path (default 0.01)")
     p.add_argument("--start", help="simulated start, ISO 8601 (default: now); with --no-kafka")
@@ -104,7 +108,8 @@ def _sim(args: argparse.Namespace, settings) -> int:
                     seed=args.seed, start=_start(args.start),
                     duration=args.duration if args.no_kafka and args.duration > 0 else None,
                     reading_formats=args.reading_formats,
-                    incident_formats=args.incident_formats, malformed=args.malformed)
+                    incident_formats=args.incident_formats, malformed=args.malformed,
+                    incident_share=args.incident_share)
         return simulate(settings, plan, outputs, args.processes)
     except (NoCity, ValueError, OSError) as exc:
         print(f"cityops sim: error: {exc}", file=sys.stderr)

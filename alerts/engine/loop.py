@@ -58,7 +58,8 @@ class AlertEngine:
     def __init__(self, consumer, connect: Callable, rules: RuleSet, decoder: Decoder,
                  group: str, topics: dict[str, str], metrics: EngineMetrics,
                  clock: Callable[[], float] = time.time, checkpoint_seconds: float = 1.0,
-                 tick_seconds: float = 1.0, max_records: int = 2000) -> None:
+                 tick_seconds: float = 1.0, max_records: int = 2000,
+                 save_seconds: float = 0.0) -> None:
         self.consumer = consumer
         self.connect = connect
         self.conn = None
@@ -69,6 +70,12 @@ class AlertEngine:
         self.metrics = metrics
         self.clock = clock
         self.checkpoint_seconds = checkpoint_seconds
+        # Least time between two saves: each writes the whole snapshot (about 200 B a
+        # device), so at thousands of messages a second with a signal in most polls, saving
+        # on every signal made the database's busiest work the engine's snapshots. Signals
+        # wait in `pending` meanwhile; they are saved with the offsets of what made them.
+        self.save_seconds = save_seconds
+        self.pending: list[Signal] = []
         self.tick_seconds = tick_seconds
         self.max_records = max_records
         self.offsets: dict[str, int] = {}   # "topic:partition" -> next offset to read
@@ -112,8 +119,11 @@ class AlertEngine:
         now = self.clock()
         if now - self.last_tick >= self.tick_seconds:
             signals += self._tick(now)
-        if signals or (self.dirty and now - self.last_save >= self.checkpoint_seconds):
-            self.save(signals)
+        self.pending += signals
+        since = now - self.last_save
+        if (self.pending and since >= self.save_seconds) or \
+                (self.dirty and since >= self.checkpoint_seconds):
+            self.save([])
         if self.reload_from is not None:
             self._reload()
         self.stall.check(self.consumer, self.group)  # every round: see ingest/consumer.py
@@ -160,13 +170,16 @@ class AlertEngine:
         return []
 
     def save(self, signals: list[Signal], wait_for_commit: bool = True) -> None:
-        """Cases, snapshot and offsets in one transaction; then the Kafka commit."""
+        """Cases (the pending signals and these), snapshot and offsets in one transaction;
+        then the Kafka commit."""
+        signals = self.pending + signals
         for sig in signals:
             self.metrics.signals.labels(sig.action).inc()
         offsets = {**self.offsets, **{f"{tp.topic}:{tp.partition}": off
                                       for tp, off in self.dirty.items()}}
         started = time.monotonic()
         self._write_with_retry(signals, offsets)
+        self.pending = []
         self.metrics.save_seconds.observe(time.monotonic() - started)
         self.offsets = offsets
         if self.dirty:

@@ -43,7 +43,7 @@ def build(settings: Settings, rules_dir: Path, metrics: EngineMetrics) -> AlertE
     consumer = kafka_client.consumer(engine_client(settings), settings.alerts_group, [])
     topics = {s: settings.topic(s) for s in ("readings", "incidents")}
     return AlertEngine(consumer, connect, rules, decoder, settings.alerts_group, topics,
-                       metrics)
+                       metrics, save_seconds=settings.alerts_save_seconds)
 
 
 def engine_client(settings: Settings) -> Settings:
