@@ -82,7 +82,9 @@ def parts(cur, scope: Scope, frame: Frame) -> Parts:
     places = detail.anchors(cur, scope, level)
     below = detail.line_offset(frame, 1)
     # Every part, with or without cases, so a part's first case is a text patch.
-    return Parts([detail.Count(code, lon, lat - below, _text(found.get(code, {})))
+    fits = detail.room(cur, scope, frame)
+    return Parts([detail.Count(code, lon, lat - below,
+                               _text(found.get(code, {})) if fits.get(code, 0) >= 1 else "")
                   for code, (lon, lat) in sorted(places.items())])
 
 

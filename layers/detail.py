@@ -13,6 +13,7 @@ part's anchor, its point on surface), so they stay readable on a wall and cost n
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -48,18 +49,24 @@ def part_column(scope: Scope, alias: str) -> str:
 
 
 ANCHORS_POSTGIS = """
-SELECT ar.code, ST_X(ST_PointOnSurface(ar.geom)), ST_Y(ST_PointOnSurface(ar.geom))
+SELECT ar.code, ST_X(ST_PointOnSurface(ar.geom)), ST_Y(ST_PointOnSurface(ar.geom)),
+       ST_Area(ar.geom)
 FROM areas ar WHERE ar.level = %(level)s AND ar.geom IS NOT NULL AND {area}
 """
 ANCHORS_WKB = "SELECT ar.code, ar.geom FROM areas ar WHERE ar.level = %(level)s AND " \
               "ar.geom IS NOT NULL AND {area}"
 ANCHOR_SECONDS = 600.0  # geography changes by import, not during a shift
-_anchors: dict[tuple[str, str, str], tuple[float, dict[str, tuple[float, float]]]] = {}
+_anchors: dict[tuple[str, str, str], tuple[float, dict[str, tuple[float, float, float]]]] = {}
 _lock = threading.Lock()
 
 
 def anchors(cur, scope: Scope, level: str | None = None) -> dict[str, tuple[float, float]]:
     """Each part's point on surface (where its name is drawn), kept for ten minutes."""
+    return {code: (x, y) for code, (x, y, _area) in _parts(cur, scope, level).items()}
+
+
+def _parts(cur, scope: Scope, level: str | None) -> dict[str, tuple[float, float, float]]:
+    """Each part's anchor and area (square degrees), kept for ten minutes."""
     level = level or PART[scope.level]
     key = (scope.level, scope.code, level)
     with _lock:
@@ -70,16 +77,61 @@ def anchors(cur, scope: Scope, level: str | None = None) -> dict[str, tuple[floa
     params["level"] = level
     if postgis(cur):
         cur.execute(ANCHORS_POSTGIS.format(area=clause), params)
-        found = {code: (float(x), float(y)) for code, x, y in cur.fetchall()}
+        found = {code: (float(x), float(y), float(a)) for code, x, y, a in cur.fetchall()}
     else:
         cur.execute(ANCHORS_WKB.format(area=clause), params)
         found = {}
         for code, wkb in cur.fetchall():
-            point = shapely.point_on_surface(shapely.from_wkb(bytes(wkb)))
-            found[code] = (point.x, point.y)
+            shape = shapely.from_wkb(bytes(wkb))
+            point = shapely.point_on_surface(shape)
+            found[code] = (point.x, point.y, shape.area)
     with _lock:
         _anchors[key] = (time.monotonic(), found)
     return found
+
+
+# For judging room only: a map panel of a wall at 1920×1080 (wider screens scale text and
+# map alike), a count line's and a name's width, and a line's height, in pixels.
+PANEL_PX = (1300.0, 680.0)
+NAME_PX, COUNT_PX, LINE_PX = 70.0, 150.0, 18.0
+LINES = 3  # cases, devices, workers
+
+
+def room(cur, scope: Scope, frame: Frame) -> dict[str, int]:
+    """How many count lines fit below each part's name without running into another
+    part's name or lines: the city centre's small districts are crowded at city level,
+    and overlapping text reads as nothing. Larger parts are placed first; a part keeps
+    lines 1..k for the largest k that fits (cases first, then devices, then workers)."""
+    parts = _parts(cur, scope, None)
+    if frame.extent is None:
+        return {code: LINES for code in parts}
+    lon0, lat0, lon1, lat1 = frame.extent
+    km_x = 111.32 * math.cos(math.radians((lat0 + lat1) / 2))
+    scale = min(PANEL_PX[0] / max((lon1 - lon0) * km_x, 1e-9),
+                PANEL_PX[1] / max((lat1 - lat0) * 111.32, 1e-9))  # pixels per km
+    step = line_offset(frame, 1) * 111.32 * scale
+
+    def box(x: float, y: float, width: float) -> tuple[float, float, float, float]:
+        return (x - width / 2, y - LINE_PX / 2, x + width / 2, y + LINE_PX / 2)
+
+    centre = {code: ((lon - lon0) * km_x * scale, (lat1 - lat) * 111.32 * scale)
+              for code, (lon, lat, _area) in parts.items()}
+    taken = [box(x, y, NAME_PX) for x, y in centre.values()]
+    found = {}
+    for code in sorted(parts, key=lambda c: -parts[c][2]):
+        x, y = centre[code]
+        found[code] = 0
+        for line in range(1, LINES + 1):
+            mine = box(x, y + line * step, COUNT_PX)
+            if any(_overlap(mine, other) for other in taken):
+                break
+            taken.append(mine)
+            found[code] = line
+    return found
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def line_offset(frame: Frame, line: int) -> float:

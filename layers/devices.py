@@ -109,8 +109,10 @@ def parts(cur, scope: Scope, frame: Frame) -> Parts:
     found = status_rollup.by_part(cur, scope.level, scope.code, level)
     places = detail.anchors(cur, scope, level)
     below = detail.line_offset(frame, 2)
+    fits = detail.room(cur, scope, frame)
     return Parts([detail.Count(code, lon, lat - below,
-                               _text(*found[code]) if code in found else "")
+                               _text(*found[code]) if code in found
+                               and fits.get(code, 0) >= 2 else "")
                   for code, (lon, lat) in sorted(places.items())])
 
 

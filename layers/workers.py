@@ -89,9 +89,10 @@ def query(cur, scope: Scope, frame: Frame) -> OnDuty | Parts:
             counts[code] = counts.get(code, 0) + 1
         places = detail.anchors(cur, scope)
         below = detail.line_offset(frame, 3)
+        fits = detail.room(cur, scope, frame)
         return Parts([detail.Count(code, lon, lat - below,
                                    detail.coloured(COLOUR, "●") + f" {counts[code]:,}"
-                                   if counts.get(code) else "")
+                                   if counts.get(code) and fits.get(code, 0) >= 3 else "")
                       for code, (lon, lat) in sorted(places.items())])
     return OnDuty([w[0] for w in working], [w[1] for w in working],
                   [w[2] for w in working], [w[3] for w in working])

@@ -48,7 +48,9 @@ def report_case(sig: Signal) -> NewCase:
     who = SOURCE_NAMES.get(d["source"], d["source"])
     what = sig.category or "上报事件"
     return NewCase(
-        fingerprint=sig.fingerprint, kind=d["source"], title=f"{what}: {who} {d['source_id']}",
+        # What and where it came from, as a person would say it on a ticker; the report's
+        # number stays in the description, the labels and the case's sources.
+        fingerprint=sig.fingerprint, kind=d["source"], title=f"{what}（{who}）",
         category=sig.category, description=f"{d['source']} report {d['source_id']} "
                                             f"({d['category']}/{d['subcategory']})",
         lon=sig.lon, lat=sig.lat, grid_code=sig.areas.grid_code,
