@@ -53,6 +53,13 @@ def wait_for(driver: webdriver.Chrome, css: str, timeout: float = 20):
         expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def wait_for_text(driver: webdriver.Chrome, css: str, timeout: float = 20) -> None:
+    """Until an element matching `css` shows some text (a map's names: its count lines
+    may be drawn empty where they do not fit, and an empty text is not visible)."""
+    wait_until(driver, lambda d: any(e.text.strip() for e in
+                                     d.find_elements(By.CSS_SELECTOR, css)), timeout)
+
+
 # A Dash page redraws parts of itself whenever a callback answers: an element found a
 # moment ago may be gone (stale), not there yet, or covered while it moves. Each of these
 # means "not yet", so the predicate is asked again instead of failing the test.

@@ -20,6 +20,7 @@ from tests.browser.harness import (
     requested_hosts,
     screenshot,
     wait_for,
+    wait_for_text,
     wait_until,
 )
 
@@ -60,7 +61,7 @@ def driver(dashboard_world):
     login(browser, dashboard_world.url, dashboard_world.users["manager_hp"],
           dashboard_world.password, "/map")
     wait_for(browser, "#map-figure .main-svg")
-    wait_for(browser, "#map-figure .textpoint")
+    wait_for_text(browser, "#map-figure .textpoint text")
     yield browser
     browser.quit()
 
@@ -93,7 +94,7 @@ def test_a_managers_map_switches_layers_and_opens_a_street(driver, dashboard_wor
 
     act(driver, _click_street_label)
     wait_until(driver, lambda d: _trail(d) == ["黄浦区", STREET])
-    wait_for(driver, "#map-figure .textpoint")
+    wait_for_text(driver, "#map-figure .textpoint text")
     parts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#map-parts button")]
     assert parts and all(p.startswith("南京东路") for p in parts)
 

@@ -19,7 +19,14 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from cityops.settings import REPO_ROOT
-from tests.browser.harness import chrome, login, screenshot, wait_for, wait_until
+from tests.browser.harness import (
+    chrome,
+    login,
+    screenshot,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 from tests.process import cli_env
 
 pytestmark = [pytest.mark.demo, pytest.mark.integration]
@@ -95,15 +102,21 @@ def _views(base: str, password: str) -> None:
         login(driver, base, "operator", password, "/wall")
         wait_for(driver, "#wall-map .main-svg")
         wait_for(driver, ".wall-ticker-item")
+        # The pictures show the city running: devices reporting (stored by ingest, counted
+        # by the health sweep), not the first seconds after start-up.
+        wait_until(driver, lambda d: d.find_element(By.ID, "wall-value-devices_online").text
+                   not in ("", "–", "0.0%"), timeout=180)
         screenshot(driver, "demo-wall-city-1920x1080")
         for area, name in (("310000", "city"), ("310101", "district")):
+            started = time.monotonic()
             driver.get(f"{base}/map?area={area}")
-            wait_for(driver, "#map-figure .textpoint")
+            wait_for_text(driver, "#map-figure .textpoint text", timeout=90)
+            print(f"/map?area={area} drawn in {time.monotonic() - started:.1f} s")
             screenshot(driver, f"demo-map-{name}-1920x1080")
         street = driver.find_elements(By.CSS_SELECTOR, "#map-parts button")[0]
         street.click()
-        wait_until(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#map-trail li")) == 2)
-        wait_for(driver, "#map-figure .textpoint")
+        wait_until(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#map-trail li")) == 3)
+        wait_for_text(driver, "#map-figure .textpoint text")
         screenshot(driver, "demo-map-street-1920x1080")
     finally:
         driver.quit()
