@@ -1,7 +1,8 @@
 """Where the simulated city's devices stand: seeded points inside its grid cells.
 
-Urban streets (街道) carry several times the devices of rural towns (镇), as they do in
-life; each device sits at a random spot of its cell and inherits the cell's codes.
+Cells are drawn by where people live (sim/population.py: districts by their census
+population, urban streets above rural towns), for devices and for incidents alike; each
+device sits at a random spot of its cell and inherits the cell's codes.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from sim import population
 from sim.kinds import TYPES, DeviceType, counts
-
-URBAN_WEIGHT = 6.0  # devices per grid cell of an urban street, against 1 in a town
 
 
 @dataclass
@@ -26,8 +26,9 @@ class Cells:
     street: np.ndarray
     district: np.ndarray
     geometry: np.ndarray
-    weight: np.ndarray
+    weight: np.ndarray         # the cell's share of the city's people (any scale)
     names: dict[str, str]
+    urban: np.ndarray          # the cell lies in an urban street (街道), not a town
 
     @classmethod
     def from_areas(cls, areas: gpd.GeoDataFrame) -> Cells:
@@ -36,9 +37,10 @@ class Cells:
             raise ValueError("the areas have no grid cells")
         names = dict(zip(areas["code"], areas["name_zh"], strict=True))
         urban = np.array([str(names.get(s, "")).endswith("街道") for s in grid["street_code"]])
-        return cls(grid["code"].to_numpy(), grid["community_code"].to_numpy(),
-                   grid["street_code"].to_numpy(), grid["district_code"].to_numpy(),
-                   grid.geometry.to_numpy(), np.where(urban, URBAN_WEIGHT, 1.0), names)
+        district, street = grid["district_code"].to_numpy(), grid["street_code"].to_numpy()
+        return cls(grid["code"].to_numpy(), grid["community_code"].to_numpy(), street,
+                   district, grid.geometry.to_numpy(),
+                   population.cell_weights(district, street, urban), names, urban)
 
     def pick(self, rng: np.random.Generator, count: int) -> np.ndarray:
         """Indices of `count` cells, drawn by device density."""

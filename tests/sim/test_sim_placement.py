@@ -20,9 +20,9 @@ def test_devices_stand_in_their_grid_cell(cells) -> None:
 
 def test_urban_streets_get_more_devices_than_towns(cells) -> None:
     devices = place(cells, 3000, 3)
-    urban = cells.weight[devices.cell] > 1
-    per_cell_urban = urban.sum() / (cells.weight > 1).sum()
-    per_cell_town = (~urban).sum() / max((cells.weight == 1).sum(), 1)
+    urban = cells.urban[devices.cell]
+    per_cell_urban = urban.sum() / cells.urban.sum()
+    per_cell_town = (~urban).sum() / max((~cells.urban).sum(), 1)
     assert per_cell_urban > 2 * per_cell_town
 
 
