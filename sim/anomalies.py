@@ -116,7 +116,7 @@ class Injector:
 
     def _cluster(self, rng: np.random.Generator, label: str, t: float, schedule) -> Anomaly:
         category = BY_SUBCATEGORY[str(rng.choice(CLUSTER_SUBCATEGORIES))]
-        cell = self.reports.where(rng)
+        cell = self.reports.where(rng, t)
         times = t + np.sort(rng.uniform(0, 45 * MINUTE, int(rng.integers(3, 7))))
         anomaly = Anomaly(label, "complaint_cluster", t, float(times[-1]))
         for when in times:

@@ -12,13 +12,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 
-from sim import people
+from sim import area_kinds, people
 from sim.lane import WHOLE, Lane
 from sim.placement import Cells
 
 SHANGHAI = timezone(timedelta(hours=8))
 SOURCES = {"hotline": 0.62, "patrol": 0.32, "sensor": 0.06}
 HOT_SPOT_SHARE = 0.35
+# Hot spots are drawn by people per cell to this power: a place draws repeated reports
+# where crowds are dense, so they fall mostly in dense urban streets.
+HOT_SPOT_CROWDING = 2.0
 SATISFACTION = {"满意": 0.74, "基本满意": 0.18, "不满意": 0.08}
 FOLLOW_UP_SHARE = 0.7
 
@@ -87,6 +90,16 @@ def iso(t: float, timespec: str = "seconds") -> str:
     return datetime.fromtimestamp(t, UTC).astimezone(SHANGHAI).isoformat(timespec=timespec)
 
 
+def _cumulative(weights: np.ndarray) -> np.ndarray:
+    """Row-wise cumulative shares, each row ending at 1."""
+    cdf = np.cumsum(weights, axis=-1)
+    return cdf / cdf[..., -1:]
+
+
+def _draw(cdf: np.ndarray, rng: np.random.Generator) -> int:
+    return min(int(np.searchsorted(cdf, rng.random(), side="right")), len(cdf) - 1)
+
+
 class Reports:
     """Makes incident reports (native incident documents) at given places and times."""
 
@@ -94,18 +107,25 @@ class Reports:
         rng = np.random.default_rng([seed, 303])  # hot spots are the city's, in every lane
         self.cells = cells
         self.lane = lane
-        self.hot_spots = cells.pick(rng, max(3, len(cells.codes) // 400))
-        self.category_p = np.array([c.share for c in CATEGORIES])
-        self.category_p /= self.category_p.sum()
+        crowds = cells.weight ** HOT_SPOT_CROWDING
+        self.hot_spots = rng.choice(len(crowds), size=max(3, len(crowds) // 400),
+                                    p=crowds / crowds.sum())
+        # Cumulative shares, drawn from by one uniform number: a message costs a binary
+        # search, not a pass over every cell.
+        self.cell_cdf = _cumulative(area_kinds.band_weights(cells.weight, cells.kind))
+        self.category_cdf = _cumulative(area_kinds.category_shares(
+            np.array([c.share for c in CATEGORIES]), [c.subcategory for c in CATEGORIES]))
         self.counter = 0
 
-    def where(self, rng: np.random.Generator) -> int:
+    def where(self, rng: np.random.Generator, t: float) -> int:
+        """A cell for an incident at epoch seconds `t`: a hot spot, or by who is where."""
         if rng.random() < HOT_SPOT_SHARE:
             return int(rng.choice(self.hot_spots))
-        return int(self.cells.pick(rng, 1)[0])
+        return _draw(self.cell_cdf[area_kinds.band(t)], rng)
 
-    def category(self, rng: np.random.Generator) -> Category:
-        return CATEGORIES[int(rng.choice(len(CATEGORIES), p=self.category_p))]
+    def category(self, rng: np.random.Generator, cell: int) -> Category:
+        """What is reported from `cell`: the city's mix, moved by the kind of place."""
+        return CATEGORIES[_draw(self.category_cdf[self.cells.kind[cell]], rng)]
 
     def source(self, rng: np.random.Generator) -> str:
         return str(rng.choice(list(SOURCES), p=list(SOURCES.values())))

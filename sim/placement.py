@@ -1,8 +1,9 @@
 """Where the simulated city's devices stand: seeded points inside its grid cells.
 
 Cells are drawn by where people live (sim/population.py: districts by their census
-population, urban streets above rural towns), for devices and for incidents alike; each
-device sits at a random spot of its cell and inherits the cell's codes.
+population, urban streets far denser than rural towns), for devices and for incidents
+alike; each device sits at a random spot of its cell and inherits the cell's codes. Each
+cell also has a kind of place (sim/area_kinds.py), which moves incidents by the hour.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from sim import population
+from sim import area_kinds, population
 from sim.kinds import TYPES, DeviceType, counts
 
 
@@ -29,6 +30,8 @@ class Cells:
     weight: np.ndarray         # the cell's share of the city's people (any scale)
     names: dict[str, str]
     urban: np.ndarray          # the cell lies in an urban street (街道), not a town
+    kind: np.ndarray           # the kind of place, an index into area_kinds.KINDS
+    city_name: str             # the city's name as an address begins, e.g. 上海市
 
     @classmethod
     def from_areas(cls, areas: gpd.GeoDataFrame) -> Cells:
@@ -36,11 +39,19 @@ class Cells:
         if grid.empty:
             raise ValueError("the areas have no grid cells")
         names = dict(zip(areas["code"], areas["name_zh"], strict=True))
-        urban = np.array([str(names.get(s, "")).endswith("街道") for s in grid["street_code"]])
+        city = areas[areas["level"] == "city"]
+        city_code = str(city["code"].iloc[0]) if len(city) else ""
         district, street = grid["district_code"].to_numpy(), grid["street_code"].to_numpy()
+        street_names = np.array([str(names.get(s, "")) for s in street])
+        urban = np.char.endswith(street_names.astype(str), "街道")
+        geometry = grid.geometry.to_numpy()
+        area = _area(geometry)
+        weight = population.cell_weights(district, urban, area)
+        kind = area_kinds.classify(city_code, street_names, district, urban, weight, area,
+                                   geometry)
         return cls(grid["code"].to_numpy(), grid["community_code"].to_numpy(), street,
-                   district, grid.geometry.to_numpy(),
-                   population.cell_weights(district, street, urban), names, urban)
+                   district, geometry, weight, names, urban, kind,
+                   names.get(city_code, "") if city_code else "")
 
     def pick(self, rng: np.random.Generator, count: int) -> np.ndarray:
         """Indices of `count` cells, drawn by device density."""
@@ -67,9 +78,16 @@ class Cells:
         return lon, lat
 
     def address(self, cell: int, number: int) -> str:
+        district = self.names.get(self.district[cell], "")
         street = self.names.get(self.street[cell], "")
         community = self.names.get(self.community[cell], "")
-        return f"上海市{self.names.get(self.district[cell], '')}{street}{community}{number}号附近"
+        return f"{self.city_name}{district}{street}{community}{number}号附近"
+
+
+def _area(geometry: np.ndarray) -> np.ndarray:
+    """Areas in square degrees of latitude: longitude degrees shrink with cos(latitude)."""
+    lat = shapely.get_y(shapely.centroid(geometry))
+    return shapely.area(geometry) * np.cos(np.radians(lat))
 
 
 @dataclass

@@ -15,6 +15,11 @@ def local_hour(t: np.ndarray | float) -> np.ndarray:
     return ((np.asarray(t, dtype=float) + UTC_OFFSET_S) % 86400) / 3600
 
 
+def local_weekday(t: np.ndarray | float) -> np.ndarray:
+    """0 for Monday to 6 for Sunday, in local time (1970-01-01 was a Thursday)."""
+    return ((np.asarray(t, dtype=float) + UTC_OFFSET_S) // 86400 + 3) % 7
+
+
 def _bump(hour: np.ndarray, centre: float, width: float) -> np.ndarray:
     # Distance around the clock, so a bump at 23h also lifts 1h.
     d = (hour - centre + 12) % 24 - 12

@@ -158,9 +158,9 @@ class Stream:
         expected = mean * float(rhythms.calls(t0)[()]) / rhythms.CALLS_MEAN * (t1 - t0)
         for _ in range(self.rng.poisson(expected)):
             when = float(self.rng.uniform(t0, t1))
+            cell = self.reports.where(self.rng, when)
             doc = self.reports.report(self.rng, when, self.reports.source(self.rng),
-                                      self.reports.category(self.rng),
-                                      self.reports.where(self.rng))
+                                      self.reports.category(self.rng, cell), cell)
             self._incident(when, doc, out)
 
     def _incident(self, when: float, doc: dict, out: list[Message]) -> None:
