@@ -19,8 +19,9 @@ from sim.placement import Cells
 SHANGHAI = timezone(timedelta(hours=8))
 SOURCES = {"hotline": 0.62, "patrol": 0.32, "sensor": 0.06}
 HOT_SPOT_SHARE = 0.35
-# Hot spots are drawn by people per cell to this power: a place draws repeated reports
-# where crowds are dense, so they fall mostly in dense urban streets.
+# Within a district, hot spots are drawn by people per cell to this power: a place draws
+# repeated reports where crowds are dense, so they fall mostly in dense urban streets.
+# Districts keep their share of people.
 HOT_SPOT_CROWDING = 2.0
 SATISFACTION = {"满意": 0.74, "基本满意": 0.18, "不满意": 0.08}
 FOLLOW_UP_SHARE = 0.7
@@ -90,6 +91,15 @@ def iso(t: float, timespec: str = "seconds") -> str:
     return datetime.fromtimestamp(t, UTC).astimezone(SHANGHAI).isoformat(timespec=timespec)
 
 
+def _crowded(cells: Cells) -> np.ndarray:
+    """Each cell's chance of being a hot spot."""
+    _codes, index = np.unique(cells.district, return_inverse=True)
+    crowds = cells.weight ** HOT_SPOT_CROWDING
+    chance = crowds / np.bincount(index, weights=crowds)[index] * \
+        np.bincount(index, weights=cells.weight)[index]
+    return chance / chance.sum()
+
+
 def _cumulative(weights: np.ndarray) -> np.ndarray:
     """Row-wise cumulative shares, each row ending at 1."""
     cdf = np.cumsum(weights, axis=-1)
@@ -107,9 +117,8 @@ class Reports:
         rng = np.random.default_rng([seed, 303])  # hot spots are the city's, in every lane
         self.cells = cells
         self.lane = lane
-        crowds = cells.weight ** HOT_SPOT_CROWDING
-        self.hot_spots = rng.choice(len(crowds), size=max(3, len(crowds) // 400),
-                                    p=crowds / crowds.sum())
+        self.hot_spots = rng.choice(len(cells.codes), size=max(3, len(cells.codes) // 400),
+                                    p=_crowded(cells))
         # Cumulative shares, drawn from by one uniform number: a message costs a binary
         # search, not a pass over every cell.
         self.cell_cdf = _cumulative(area_kinds.band_weights(cells.weight, cells.kind))
