@@ -50,7 +50,7 @@ def start_demo(settings: Settings, rate: float, devices: int, log_path: Path
     while "CityOps demo running" not in log_path.read_text():
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"the demo did not start; see {log_path}")
-        time.sleep(1)
+        time.sleep(1)  # poll interval: the demo's log, another process's, has no event
     return proc
 
 
@@ -118,7 +118,7 @@ def main() -> None:
     try:
         driver = open_wall(settings)
         while sent(settings) is None:  # the simulator's endpoint is up once it sends
-            time.sleep(1)
+            time.sleep(1)  # poll interval of that wait
         samples = sample(settings, lag, minutes)
     finally:
         if driver is not None:

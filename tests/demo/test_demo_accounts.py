@@ -50,7 +50,7 @@ def _started(log_path, proc, timeout: float = 900) -> tuple[float, list[tuple]]:
             lines = text.split("Log in with the demo password", 1)[1]
             accounts = [m.groups() for m in map(ACCOUNT.match, lines.splitlines()) if m]
             return time.monotonic(), accounts
-        time.sleep(1)
+        time.sleep(1)  # the poll interval of this wait: another process's log has no event
     raise AssertionError("the demo did not finish start-up")
 
 
