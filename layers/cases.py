@@ -17,8 +17,9 @@ from identity.scope import Scope, scope_sql
 from layers import detail
 from layers.frame import Frame
 from layers.legend import Legend
-from layers.patching import patch_list
 from layers.typed import typed
+
+Parts = detail.Parts  # counts per part (layers/detail.py)
 
 NAME = "cases"
 SIZES = {"critical": 17, "major": 14, "minor": 11, "info": 9}
@@ -47,13 +48,6 @@ class Point:
     title: str
 
 
-@dataclass(frozen=True)
-class Parts:
-    """Open cases counted by severity per part, as (code, lon, lat, text) lines."""
-
-    counts: list[detail.Count]
-
-
 def points(cur, scope: Scope, frame: Frame, limit: int | None = None
            ) -> dict[str, list[Point]]:
     """The area's open cases by severity (the first `limit` by id when given)."""
@@ -79,13 +73,8 @@ def parts(cur, scope: Scope, frame: Frame) -> Parts:
     found: dict[str, dict[str, int]] = {}
     for code, severity, count in cur.fetchall():
         found.setdefault(code, {})[severity] = int(count)
-    places = detail.anchors(cur, scope, level)
-    below = detail.line_offset(frame, 1)
-    # Every part, with or without cases, so a part's first case is a text patch.
-    fits = detail.room(cur, scope, frame)
-    return Parts([detail.Count(code, lon, lat - below,
-                               _text(found.get(code, {})) if fits.get(code, 0) >= 1 else "")
-                  for code, (lon, lat) in sorted(places.items())])
+    return detail.part_lines(cur, scope, frame, 1,
+                             {code: _text(counts) for code, counts in found.items()})
 
 
 def query(cur, scope: Scope, frame: Frame) -> dict[str, list[Point]] | Parts:
@@ -131,7 +120,7 @@ def _severity_traces(data: dict[str, list[Point]], scale: float) -> list[dict]:
 
 def memory(data: dict[str, list[Point]] | Parts) -> dict:
     if isinstance(data, Parts):
-        return {"parts": [[c.code, c.text] for c in data.counts]}
+        return detail.parts_memory(data)
     return {severity: [p.id for p in data.get(severity, [])] for severity in SEVERITIES}
 
 
@@ -139,11 +128,7 @@ def patch(traces: list, old: dict, data: dict[str, list[Point]] | Parts) -> bool
     if isinstance(data, Parts) != ("parts" in old):
         return False
     if isinstance(data, Parts):
-        if [c.code for c in data.counts] != [code for code, _ in old["parts"]]:
-            return False
-        patch_list(traces[len(SEVERITIES)], "text", [t for _, t in old["parts"]],
-                   [c.text for c in data.counts])
-        return True
+        return detail.patch_parts(traces[len(SEVERITIES)], old, data)
     for k, severity in enumerate(SEVERITIES):
         points = data.get(severity, [])
         if old.get(severity) != [p.id for p in points]:

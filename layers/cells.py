@@ -110,10 +110,12 @@ def query(cur, scope: Scope, frame: Frame, metric: str = "open_cases") -> Shaded
     if codes:
         # About a pixel of a 4K wall: a district's coastline in full is megabytes.
         tolerance = 0.0 if frame.extent is None else (frame.extent[2] - frame.extent[0]) / 4000
-        cur.execute(SHAPES_POSTGIS if postgis(cur) else SHAPES_WKB,
+        in_database = postgis(cur)  # PostGIS simplifies; plain PostgreSQL sends them whole
+        cur.execute(SHAPES_POSTGIS if in_database else SHAPES_WKB,
                     {"codes": codes, "tolerance": tolerance})
-        shapes = {code: shapely.simplify(shapely.from_wkb(bytes(wkb)), tolerance)
-                  for code, wkb in cur.fetchall() if wkb}
+        shapes = {code: shapely.from_wkb(bytes(wkb)) for code, wkb in cur.fetchall() if wkb}
+        if not in_database:
+            shapes = {code: shapely.simplify(shape, tolerance) for code, shape in shapes.items()}
     return Shaded(metric, tuple(tuple(m) for m in members), shapes)
 
 

@@ -22,6 +22,7 @@ import shapely
 
 from identity.scope import Scope
 from layers.frame import Frame, areas_sql, postgis
+from layers.patching import patch_list
 from layers.typed import untyped
 
 # Individual markers of all layers together in one draw, at most; each layer keeps to its
@@ -97,12 +98,29 @@ NAME_PX, COUNT_PX, LINE_PX = 70.0, 150.0, 18.0
 LINES = 3  # cases, devices, workers
 
 
+_rooms: dict[tuple, dict[str, int]] = {}
+
+
 def room(cur, scope: Scope, frame: Frame) -> dict[str, int]:
     """How many count lines fit below each part's name without running into another
     part's name or lines: the city centre's small districts are crowded at city level,
     and overlapping text reads as nothing. Larger parts are placed first; a part keeps
     lines 1..k for the largest k that fits (cases first, then devices, then workers)."""
     parts = _parts(cur, scope, None)
+    key = (scope.level, scope.code, frame.extent, tuple(parts))
+    with _lock:
+        kept = _rooms.get(key)
+    if kept is not None:  # the same parts in the same frame: three layers ask each refresh
+        return kept
+    found = _room(parts, frame)
+    with _lock:
+        if len(_rooms) > 256:
+            _rooms.clear()
+        _rooms[key] = found
+    return found
+
+
+def _room(parts: dict[str, tuple[float, float, float]], frame: Frame) -> dict[str, int]:
     if frame.extent is None:
         return {code: LINES for code in parts}
     lon0, lat0, lon1, lat1 = frame.extent
@@ -155,6 +173,37 @@ class Count:
 def coloured(colour: str, text: str) -> str:
     """A piece of Plotly text in a colour (Plotly reads this one HTML tag in text)."""
     return f'<span style="color:{colour}">{text}</span>'
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A layer's counts per part of the area, one text line each, in the parts' order."""
+
+    counts: list[Count]
+
+
+def part_lines(cur, scope: Scope, frame: Frame, line: int, texts: dict[str, str]) -> Parts:
+    """Every part's text as count line `line` below its name, where it fits (`room`).
+    Every part is listed, with a count or without, so a part's first count is a text
+    patch, not a redraw."""
+    fits = room(cur, scope, frame)
+    below = line_offset(frame, line)
+    return Parts([Count(code, lon, lat - below,
+                        texts.get(code, "") if fits.get(code, 0) >= line else "")
+                  for code, (lon, lat) in sorted(anchors(cur, scope).items())])
+
+
+def parts_memory(parts: Parts) -> dict:
+    return {"parts": [[c.code, c.text] for c in parts.counts]}
+
+
+def patch_parts(trace, old: dict, parts: Parts) -> bool:
+    """A parts trace's texts from `old` (its memory) to `parts`; False when the parts
+    themselves changed (the geography was reloaded) and only a redraw will do."""
+    if [c.code for c in parts.counts] != [code for code, _ in old["parts"]]:
+        return False
+    patch_list(trace, "text", [t for _, t in old["parts"]], [c.text for c in parts.counts])
+    return True
 
 
 def count_trace(name: str, counts: list[Count], position: str, scale: float) -> dict:

@@ -25,6 +25,7 @@ from layers.typed import typed
 from store import status_rollup
 from store.device_status import COLOURS, STATUSES
 
+Parts = detail.Parts  # counts per part (layers/detail.py)
 NAME = "devices"
 LEGEND = tuple(Legend(f"layers.devices.{s}", COLOURS[s]) for s in STATUSES)
 PARTS_LEGEND = tuple(Legend(f"layers.devices.count_{s}", COLOURS[s], "square")
@@ -75,13 +76,6 @@ class Statuses:
     codes: list[int]
 
 
-@dataclass(frozen=True)
-class Parts:
-    """Counts per part of the area: (code, lon, lat, text) lines, in the parts' order."""
-
-    counts: list[detail.Count]
-
-
 def points(cur, scope: Scope, frame: Frame, limit: int | None = None) -> Devices:
     """Every placed device of the area (the first `limit` by id when given)."""
     clause, params = area_sql(scope.level, scope.code, "scope_code", alias="d")
@@ -107,13 +101,8 @@ def parts(cur, scope: Scope, frame: Frame) -> Parts:
     street too full to draw device by device), placed under the part's name."""
     level = detail.PART[scope.level]
     found = status_rollup.by_part(cur, scope.level, scope.code, level)
-    places = detail.anchors(cur, scope, level)
-    below = detail.line_offset(frame, 2)
-    fits = detail.room(cur, scope, frame)
-    return Parts([detail.Count(code, lon, lat - below,
-                               _text(*found[code]) if code in found
-                               and fits.get(code, 0) >= 2 else "")
-                  for code, (lon, lat) in sorted(places.items())])
+    return detail.part_lines(cur, scope, frame, 2,
+                             {code: _text(*counts) for code, counts in found.items()})
 
 
 def query(cur, scope: Scope, frame: Frame) -> Devices | Parts:
@@ -166,7 +155,7 @@ def traces(data: Devices | Parts, lang: str, scale: float = 1.0) -> list[dict]:
 
 def memory(data: Devices | Statuses | Parts) -> dict:
     if isinstance(data, Parts):
-        return {"parts": [[c.code, c.text] for c in data.counts]}
+        return detail.parts_memory(data)
     return {"key": data.key, "codes": list(data.codes)}
 
 
@@ -174,11 +163,7 @@ def patch(traces: list, old: dict, data: Devices | Statuses | Parts) -> bool:
     if isinstance(data, Parts) != ("parts" in old):
         return False  # from counts to devices or back: the other trace must be drawn
     if isinstance(data, Parts):
-        new = [[c.code, c.text] for c in data.counts]
-        if [c for c, _ in new] != [c for c, _ in old["parts"]]:
-            return False
-        patch_list(traces[1], "text", [t for _, t in old["parts"]], [t for _, t in new])
-        return True
+        return detail.patch_parts(traces[1], old, data)
     if old.get("key") != data.key:
         return False  # devices came or went: their positions must be sent again
     patch_list(traces[0]["marker"], "color", old.get("codes"), data.codes)

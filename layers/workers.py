@@ -21,11 +21,11 @@ from identity.scope import Scope
 from layers import detail
 from layers.frame import Frame, areas_sql
 from layers.legend import Legend
-from layers.patching import patch_list
 from layers.typed import typed
 
 log = logging.getLogger(__name__)
 
+Parts = detail.Parts  # counts per part (layers/detail.py)
 NAME = "workers"
 COLOUR = "#7cf5ff"
 LEGEND = (Legend("layers.workers.on_duty", COLOUR),)
@@ -55,13 +55,6 @@ def _schedule(text: str | None) -> Schedule:
     return parse_schedule(None if text is None else json.loads(text))
 
 
-@dataclass(frozen=True)
-class Parts:
-    """Workers on duty counted per part, as (code, lon, lat, text) lines."""
-
-    counts: list[detail.Count]
-
-
 def _on_duty(cur, scope: Scope, frame: Frame) -> list[tuple]:
     """(id, name, lon, lat, part code) of each worker of the area on duty now; the part
     is the area one level down that the worker's grid cell lies in."""
@@ -87,13 +80,8 @@ def query(cur, scope: Scope, frame: Frame) -> OnDuty | Parts:
         counts: dict[str, int] = {}
         for *_person, code in working:
             counts[code] = counts.get(code, 0) + 1
-        places = detail.anchors(cur, scope)
-        below = detail.line_offset(frame, 3)
-        fits = detail.room(cur, scope, frame)
-        return Parts([detail.Count(code, lon, lat - below,
-                                   detail.coloured(COLOUR, "●") + f" {counts[code]:,}"
-                                   if counts.get(code) and fits.get(code, 0) >= 3 else "")
-                      for code, (lon, lat) in sorted(places.items())])
+        return detail.part_lines(cur, scope, frame, 3, {
+            code: detail.coloured(COLOUR, "●") + f" {n:,}" for code, n in counts.items()})
     return OnDuty([w[0] for w in working], [w[1] for w in working],
                   [w[2] for w in working], [w[3] for w in working])
 
@@ -119,7 +107,7 @@ def traces(data: OnDuty | Parts, lang: str, scale: float = 1.0) -> list[dict]:
 
 def memory(data: OnDuty | Parts) -> dict:
     if isinstance(data, Parts):
-        return {"parts": [[c.code, c.text] for c in data.counts]}
+        return detail.parts_memory(data)
     return {"ids": data.ids}
 
 
@@ -127,11 +115,7 @@ def patch(traces: list, old: dict, data: OnDuty | Parts) -> bool:
     if isinstance(data, Parts) != ("parts" in old):
         return False
     if isinstance(data, Parts):
-        if [c.code for c in data.counts] != [code for code, _ in old["parts"]]:
-            return False
-        patch_list(traces[1], "text", [t for _, t in old["parts"]],
-                   [c.text for c in data.counts])
-        return True
+        return detail.patch_parts(traces[1], old, data)
     if old.get("ids") != data.ids:
         for key, value in _points(data).items():
             traces[0][key] = value
