@@ -338,10 +338,10 @@ def caught_up(settings: Settings, timeout: float) -> bool:
     try:
         while time.time() < deadline:
             with conn.cursor() as cur:
-                cur.execute("SELECT offsets FROM alert_engine_state WHERE consumer_group = %s",
+                cur.execute("SELECT topic, partition, next_offset FROM alert_engine_partitions "
+                            "WHERE consumer_group = %s AND next_offset IS NOT NULL",
                             (settings.alerts_group,))
-                row = cur.fetchone()
-            saved = row[0] if row else {}
+                saved = {f"{t}:{p}": o for t, p, o in cur.fetchall()}
             if all(saved.get(key, 0) >= end for key, end in ends.items()):
                 return True
             time.sleep(0.2)

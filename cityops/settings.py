@@ -128,6 +128,10 @@ class Settings:
     topic_dlq: str = _setting("CITYOPS_TOPIC_DLQ", "city.dlq", "dead-letter topic")
     topic_dispatch: str = _setting("CITYOPS_TOPIC_DISPATCH", "city.dispatch", "worker tasks")
     topic_truth: str = _setting("CITYOPS_TOPIC_TRUTH", "city.truth", "simulator ground truth")
+    topic_by_area: str = _setting(
+        "CITYOPS_TOPIC_BY_AREA", "city.alerts.by-area",
+        "the alerts engine's repartition topic: incidents and part signals keyed by area, so "
+        "count and composite rules see every event of an area in one member")
     topic_partitions: int = _setting(
         "CITYOPS_TOPIC_PARTITIONS", 4, "partitions of the readings and incidents topics", _int)
     topic_replication: int = _setting(
@@ -365,7 +369,7 @@ class Settings:
     @property
     def topics(self) -> dict[str, str]:
         return {name: self.topic(name)
-                for name in ("readings", "incidents", "dlq", "dispatch", "truth")}
+                for name in ("readings", "incidents", "dlq", "dispatch", "truth", "by_area")}
 
     def to_env(self) -> dict[str, str]:
         """The environment that reproduces these settings in a child process."""

@@ -37,6 +37,8 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(settings.topic("dispatch"), parts, stream_ms, copies),
         TopicSpec(settings.topic("dlq"), 1, 30 * 24 * HOUR_MS, copies),
         TopicSpec(settings.topic("truth"), 1, stream_ms, copies),
+        # Read only by the alerts engine's own members, soon after it is written.
+        TopicSpec(settings.topic("by_area"), parts, stream_ms, copies),
     ]
 
 

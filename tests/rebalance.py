@@ -19,10 +19,12 @@ def step_until(step: Callable[[], object], done: Callable[[], bool],
 
 
 @contextmanager
-def second_member(settings, group: str, topics: list[str]) -> Iterator[None]:
+def second_member(settings, group: str, topics: list[str],
+                  **options: object) -> Iterator[None]:
     """Join `group` on `topics` and keep polling, so that the group rebalances now; leave
-    (another rebalance) on exit."""
-    member = kafka_client.consumer(settings, group, [])
+    (another rebalance) on exit. `options` as the group's members have them (its
+    assignor)."""
+    member = kafka_client.consumer(settings, group, [], **options)
     kafka_client.subscribe(member, topics)
     stop = threading.Event()
     polling = threading.Thread(target=lambda: [member.poll(200) for _ in iter(stop.is_set,

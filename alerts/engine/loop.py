@@ -1,19 +1,25 @@
 """The alerts engine: readings and incidents in, cases out, state that survives restarts.
 
-poll -> decode -> evaluate -> (cases + evaluator snapshot + offsets in one transaction)
--> commit Kafka offsets. On start the snapshot is restored and each partition resumes at
-the offset saved with it, so a restart neither loses a hold timer nor fires twice, even
-if the process died between the database commit and the Kafka commit.
+poll -> decode -> evaluate -> (cases + changed state + offsets in one transaction) ->
+commit Kafka offsets. Members of one consumer group share the work (issue #18): each
+partition it is assigned is claimed and its own state loaded (alerts/engine/partition.py)
+and it resumes at the offset saved with that state, so a restart or a move to another
+member neither loses a hold timer nor fires twice, even if the process died between the
+database commit and the Kafka commit. Rules kept per area run on the by-area topic that
+the engine itself feeds (alerts/engine/stages.py).
 
-Count and composite rules need every incident of an area in one process, and incidents
-are keyed by source id, so run one engine per consumer group.
+The group rebalances cooperatively (KIP-429): a member that joins or leaves moves only
+the partitions that change hands; the others keep evaluating.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,12 +28,14 @@ from kafka import ConsumerRebalanceListener, OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError
 
 from alerts.cases.grouping.reports import report_signal
-from alerts.engine import writes
+from alerts.engine import stages, state_store, writes
 from alerts.engine.decode import Decoder, Skipped
 from alerts.engine.metrics import EngineMetrics
+from alerts.engine.partition import PartitionState
+from alerts.engine.state_store import Fenced
 from alerts.engine.watermark import Watermark
 from alerts.rules import RuleSet, reload
-from alerts.rules.evaluate import Evaluator, Signal
+from alerts.rules.evaluate import Signal
 from cityops.settings import ConfigError
 from cityops.stream import kafka_client
 from cityops.stream.backoff import Backoff, Stopped
@@ -36,50 +44,48 @@ from cityops.stream.stalled_assignment import StalledAssignment
 from ingest.errors import BadMessage
 
 log = logging.getLogger("cityops.alerts")
-
+TICK_INDEX = 10**6   # positions of tick-made signals follow any message's own events
+DB_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError)
 
 class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, engine: AlertEngine) -> None:
         self.engine = engine
 
     def on_partitions_revoked(self, revoked) -> None:
-        # What we evaluated belongs with these partitions' offsets. kafka-python 3 calls
-        # this on its IO thread, where a blocking Kafka commit raises, so the commit is sent
-        # without waiting; the offsets that count are saved in the database either way.
-        self.engine.save([], wait_for_commit=False)
-        self.engine.lag.forget(revoked)
-        self.engine.watermark.forget(revoked)
+        # kafka-python 3 calls this on its IO thread, where a blocking Kafka commit
+        # raises, so the commit is sent without waiting; the offsets that count are saved
+        # in the database with the state either way.
+        self.engine.release(revoked)
 
     def on_partitions_assigned(self, assigned) -> None:
-        self.engine.resume_at_saved_offsets(assigned)
+        self.engine.take(assigned)
 
 
 class AlertEngine:
     def __init__(self, consumer, connect: Callable, rules: RuleSet, decoder: Decoder,
                  group: str, topics: dict[str, str], metrics: EngineMetrics,
+                 forwarder: stages.Forwarder,
                  clock: Callable[[], float] = time.time, checkpoint_seconds: float = 1.0,
                  tick_seconds: float = 1.0, max_records: int = 2000,
                  save_seconds: float = 0.0) -> None:
         self.consumer = consumer
         self.connect = connect
         self.conn = None
-        self.evaluator = Evaluator(rules)
+        self.rules = rules
         self.decoder = decoder
         self.group = group
         self.streams = {topic: stream for stream, topic in topics.items()}
         self.metrics = metrics
+        self.forwarder = forwarder
         self.clock = clock
         self.checkpoint_seconds = checkpoint_seconds
-        # Least time between two saves: each writes the whole snapshot (about 200 B a
-        # device), so at thousands of messages a second with a signal in most polls, saving
-        # on every signal made the database's busiest work the engine's snapshots. Signals
-        # wait in `pending` meanwhile; they are saved with the offsets of what made them.
+        # Least time between two saves. Signals wait in their partition's `pending`
+        # meanwhile; they are saved with the offsets of what made them.
         self.save_seconds = save_seconds
-        self.pending: list[Signal] = []
         self.tick_seconds = tick_seconds
         self.max_records = max_records
-        self.offsets: dict[str, int] = {}   # "topic:partition" -> next offset to read
-        self.dirty: dict[TopicPartition, int] = {}
+        self.parts: dict[TopicPartition, PartitionState] = {}
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.last_save = self.last_tick = 0.0
         self.lag = LagGauge(metrics.lag)
         self.watermark = Watermark()
@@ -90,121 +96,195 @@ class AlertEngine:
         metrics.rules.set(len(rules))
 
     def start(self) -> None:
-        """Restore the saved snapshot, then join the group."""
+        """Join the group; each partition's state is loaded when it is assigned."""
         self.conn = self.connect()
-        saved = writes.load_state(self.conn, self.group)
-        if saved is not None:
-            self.evaluator.restore(saved[0])
-            self.offsets = dict(saved[1])
-            log.info("evaluator state restored", extra={"group": self.group,
-                                                        "partitions": len(self.offsets)})
         kafka_client.subscribe(self.consumer, sorted(self.streams), listener=_Rebalance(self))
 
-    def resume_at_saved_offsets(self, assigned) -> None:
+    def take(self, assigned) -> None:
+        """Claim the assigned partitions, load their state, resume at their saved offsets."""
+        started = time.monotonic()
         for tp in assigned:
-            offset = self.offsets.get(f"{tp.topic}:{tp.partition}")
-            if offset is not None:
-                self.consumer.seek(tp, offset)
+            stage = "area" if self.streams[tp.topic] == "by_area" else "device"
+            part = self._with_db(lambda tp=tp, stage=stage: PartitionState.claimed(
+                self.conn, self.group, tp, stage, self.rules, self.owner))
+            self.parts[tp] = part
+            if part.saved_offset is not None:
+                self.consumer.seek(tp, part.saved_offset)
+            log.info("partition claimed", extra={"partition": f"{tp.topic}:{tp.partition}",
+                                                 "epoch": part.epoch, "stage": stage})
+        self._count_parts()
+        self.metrics.rebalance_seconds.observe(time.monotonic() - started)
+
+    def release(self, revoked) -> None:
+        """Save what the revoked partitions evaluated, then forget them."""
+        started = time.monotonic()
+        revoked = set(revoked)
+        self.save(wait_for_commit=False, only=revoked)
+        for tp in revoked:
+            self.parts.pop(tp, None)
+        self.lag.forget(revoked)
+        self.watermark.forget(revoked)
+        self._count_parts()
+        self.metrics.rebalance_seconds.observe(time.monotonic() - started)
+
+    def _count_parts(self) -> None:
+        for stage in ("device", "area"):
+            self.metrics.partitions.labels(stage).set(
+                sum(1 for p in self.parts.values() if p.stage == stage))
 
     def step(self) -> None:
         """One poll: evaluate what came, let time pass when caught up, save when due."""
         self.last_loop = time.monotonic()
         polled = self.consumer.poll(timeout_ms=200, max_records=self.max_records)
-        signals: list[Signal] = []
         for tp, records in polled.items():
+            part = self.parts.get(tp)
+            if part is None:
+                continue  # not claimed (a revoke raced the poll): its next owner reads it
             for record in records:
-                signals += self.evaluate(tp.topic, record)
-                self.dirty[tp] = record.offset + 1
+                part.pending += self.evaluate(part, record)
+                part.read_to = record.offset + 1
             self.watermark.consumed(tp, records[-1].timestamp if records else None)
         now = self.clock()
         if now - self.last_tick >= self.tick_seconds:
-            signals += self._tick(now)
-        self.pending += signals
+            self._tick(now)
         since = now - self.last_save
-        if (self.pending and since >= self.save_seconds) or \
-                (self.dirty and since >= self.checkpoint_seconds):
-            self.save([])
+        pending = any(p.pending for p in self.parts.values())
+        moved = any(p.offset_moved for p in self.parts.values())
+        if (pending and since >= self.save_seconds) or (moved and since >= self.checkpoint_seconds):
+            self.save()
         if self.reload_from is not None:
             self._reload()
         self.stall.check(self.consumer, self.group)  # every round: see ingest/consumer.py
         self.update_lag()
 
-    def _tick(self, now: float) -> list[Signal]:
+    def _tick(self, now: float) -> None:
         """Let time pass up to the watermark: never past readings still unread in Kafka."""
         at = self.watermark.now(self.consumer, self._read(), now)
         self.last_tick = now
         if at is None:
-            return []
+            return
         self.metrics.watermark_lag.set(max(0.0, now - at))
-        return self.evaluator.tick(at)
+        for part in self.parts.values():
+            signals = part.evaluator.tick(at)
+            if signals and part.stage == "device":
+                # A tick is no message: its signals are placed after the last one read.
+                last = (part.read_to or part.saved_offset or 0) - 1
+                self.forwarder.signals(f"{part.tp.topic}:{part.tp.partition}", last,
+                                       int(at * 1000), signals,
+                                       first_index=TICK_INDEX + int(at * 1000) * 1000)
+            part.pending += signals
 
     def _read(self) -> dict[TopicPartition, int]:
         """The next offset to read per assigned partition, where known."""
-        return {tp: offset for tp in self.consumer.assignment()
-                if (offset := self.dirty.get(tp, self.offsets.get(f"{tp.topic}:{tp.partition}")))
+        return {tp: offset for tp, part in self.parts.items()
+                if (offset := part.read_to if part.read_to is not None else part.saved_offset)
                 is not None}
 
     def update_lag(self) -> None:
         if self.lag.due():
             self.lag.update(self.consumer, self._read())
 
-    def evaluate(self, topic: str, record) -> list[Signal]:
-        stream = self.streams[topic]
+    def evaluate(self, part: PartitionState, record) -> list[Signal]:
+        stream = self.streams[record.topic]
         self.metrics.messages.labels(stream).inc()
         try:
+            if stream == "by_area":
+                return self._evaluate_by_area(part, record)
+            source = f"{record.topic}:{record.partition}"
             if stream == "readings":
                 events = self.decoder.readings(record.headers, record.value)
-                return [s for e in events for s in self.evaluator.reading(e)]
+                signals = [s for e in events for s in part.evaluator.reading(e)]
+                self.forwarder.signals(source, record.offset, record.timestamp, signals)
+                return signals
             events = self.decoder.incidents(record.headers, record.value)
-            # Each incident is part of a case (its own or a merged one), before rules see it.
-            return [report_signal(e) for e in events] + [
-                s for e in events for s in self.evaluator.incident(e)]
+            for i, ev in enumerate(events):
+                self.forwarder.incident(source, record.offset, i, record.timestamp, ev)
+            # Each incident is part of a case (its own or a merged one); the rules that
+            # count incidents see it on the by-area topic.
+            return [report_signal(e) for e in events]
         except (BadMessage, Skipped) as exc:
             self.metrics.ignored.labels(stream, getattr(exc, "reason", "bad")).inc()
         except (psycopg2.OperationalError, psycopg2.InterfaceError):
             raise  # a lookup lost the database: the loop restarts the step
         except Exception:  # noqa: BLE001 - input that trips a bug must not stop the engine
             log.exception("evaluating a message failed; skipped",
-                          extra={"topic": topic, "offset": record.offset})
+                          extra={"topic": record.topic, "offset": record.offset})
             self.metrics.ignored.labels(stream, "internal_error").inc()
         return []
 
-    def save(self, signals: list[Signal], wait_for_commit: bool = True) -> None:
-        """Cases (the pending signals and these), snapshot and offsets in one transaction;
-        then the Kafka commit."""
-        signals = self.pending + signals
-        for sig in signals:
-            self.metrics.signals.labels(sig.action).inc()
-        offsets = {**self.offsets, **{f"{tp.topic}:{tp.partition}": off
-                                      for tp, off in self.dirty.items()}}
+    def _evaluate_by_area(self, part: PartitionState, record) -> list[Signal]:
+        source, pos, event = stages.decode(record.value, self.rules)
+        if event is None or not part.applied.first_time(source, pos):
+            self.metrics.ignored.labels("by_area", "applied").inc()
+            return []
+        if isinstance(event, Signal):
+            return part.evaluator.part_signal(event)
+        return part.evaluator.incident(event)
+
+    def save(self, wait_for_commit: bool = True, only: set | None = None) -> None:
+        """Each partition's cases, changed state and offset in one transaction, each
+        fenced by its claim; then the Kafka commit."""
+        parts = [p for p in self.parts.values() if (only is None or p.tp in only)
+                 and (p.pending or p.offset_moved
+                      or any(s.touched for s in p.evaluator.state.values()))]
+        if not parts:
+            return
+        # What was re-sent to the by-area topic is there before the offsets that made it
+        # are saved: a crash after the save cannot drop it.
+        self.forwarder.flush()
+        batch = [(p, *p.take_changes()) for p in parts]
         started = time.monotonic()
-        self._write_with_retry(signals, offsets)
-        self.pending = []
+        batch = self._write_with_retry(batch)
         self.metrics.save_seconds.observe(time.monotonic() - started)
-        self.offsets = offsets
-        if self.dirty:
-            commit = self.consumer.commit if wait_for_commit else self.consumer.commit_async
-            try:
-                commit({tp: OffsetAndMetadata(off, "", -1) for tp, off in self.dirty.items()})
-            except KafkaError as exc:
-                # The database's offsets are the ones the engine resumes from; Kafka's
-                # only show the group's progress, so a commit the broker refused (it was
-                # away, or the group moved on) must not stop the engine.
-                log.warning("offsets not committed to Kafka", extra={"error": str(exc)[:200]})
-        self.dirty = {}
+        commits = {}
+        for part, changes, after in batch:
+            for sig in part.pending:
+                self.metrics.signals.labels(sig.action).inc()
+            self.metrics.save_bytes.observe(changes.bytes)
+            if part.offset_moved:
+                commits[part.tp] = OffsetAndMetadata(part.read_to, "", -1)
+            part.mark_saved(after)
+        self._commit(commits, wait_for_commit)
         self.last_save = self.clock()
 
-    def _write_with_retry(self, signals: list[Signal], offsets: dict[str, int]) -> None:
+    def _commit(self, offsets: dict, wait: bool) -> None:
+        if not offsets:
+            return
+        try:
+            (self.consumer.commit if wait else self.consumer.commit_async)(offsets)
+        except KafkaError as exc:
+            # The database's offsets are the ones the engine resumes from; Kafka's only
+            # show the group's progress, so a refused commit must not stop the engine.
+            log.warning("offsets not committed to Kafka", extra={"error": str(exc)[:200]})
+
+    def _write_with_retry(self, batch: list) -> list:
+        """Write the batch; a partition another member claimed is dropped and the rest
+        written again. Returns what was written."""
+        while batch:
+            try:
+                self._with_db(lambda batch=batch: self._write(batch))
+                return batch
+            except Fenced as fenced:
+                tp = TopicPartition(fenced.topic, fenced.partition)
+                log.warning("partition fenced: another member owns it; its unsaved work "
+                            "is dropped", extra={"partition": f"{tp.topic}:{tp.partition}",
+                                                 "epoch": fenced.epoch})
+                self.metrics.fenced.inc()
+                self.parts.pop(tp, None)
+                self.consumer.pause(tp)  # until the group gives it to this member again
+                batch = [b for b in batch if b[0].tp != tp]
+        return batch
+
+    def _with_db(self, work: Callable):
         backoff = Backoff(self.stop)
         while True:
             try:
                 if self.conn is None or self.conn.closed:
                     self.conn = self.connect()
-                self._write(signals, offsets)
-                return
-            except (psycopg2.OperationalError, psycopg2.InterfaceError, ConfigError) as exc:
+                return work()
+            except DB_ERRORS as exc:
                 self.metrics.db_errors.inc()
-                log.warning("database unavailable; retrying the save",
+                log.warning("database unavailable; retrying",
                             extra={"error": str(exc).splitlines()[0],
                                    "retry_in_s": backoff.delay})
                 self.conn = None
@@ -213,17 +293,20 @@ class AlertEngine:
                 except Stopped:
                     raise exc from None  # nothing was committed: a restart resumes before it
 
-    def _write(self, signals: list[Signal], offsets: dict[str, int]) -> None:
+    def _write(self, batch: list) -> None:
         outcomes = []
         with self.conn, self.conn.cursor() as cur:
-            for sig in signals:
-                if not sig.rule.opens_case:
-                    continue
-                if sig.action in ("fire", "report"):
-                    outcomes.append(writes.record_fire(cur, sig))
-                elif sig.rule.auto_resolve:
-                    outcomes.append(writes.record_clear(cur, sig))
-            writes.save_state(cur, self.group, self.evaluator.snapshot(), offsets)
+            for part, changes, _ in batch:
+                state_store.save(cur, self.group, part.tp.topic, part.tp.partition,
+                                 part.epoch, part.read_to if part.read_to is not None
+                                 else part.saved_offset, part.applied.last, changes)
+                for sig in part.pending:
+                    if not sig.rule.opens_case:
+                        continue
+                    if sig.action in ("fire", "report"):
+                        outcomes.append(writes.record_fire(cur, sig))
+                    elif sig.rule.auto_resolve:
+                        outcomes.append(writes.record_clear(cur, sig))
         for outcome in outcomes:
             self.metrics.cases.labels(outcome).inc()
 
@@ -234,7 +317,10 @@ class AlertEngine:
             for error in found:
                 log.error("rules not reloaded", extra={"problem": str(error)})
             return
-        self.evaluator.use(found)
+        self.rules = found
+        self.forwarder.use(found)
+        for part in self.parts.values():
+            part.evaluator.use(found)
         self.metrics.rules.set(len(found))
         log.info("rules reloaded", extra={"rules": len(found), "folder": str(folder)})
 
@@ -250,7 +336,7 @@ class AlertEngine:
                     # is saved with its offsets; wait and poll again.
                     log.warning("Kafka unavailable; retrying", extra={"error": str(exc)[:200]})
                     stop.wait(1.0)
-            self.save([])
+            self.save()
         finally:
             self.consumer.close(autocommit=False)
             if self.conn is not None:

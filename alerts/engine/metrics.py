@@ -29,5 +29,17 @@ class EngineMetrics:
             "cityops_alerts_watermark_lag_seconds",
             "how far behind the wall clock the rules' time is (it runs behind while a "
             "backlog is read, and stands still while the broker is away)", registry=r)
+        self.save_bytes = Histogram(
+            "cityops_alerts_save_bytes", "state written per save (changed keys only)",
+            buckets=(1e3, 1e4, 1e5, 2.5e5, 5e5, 1e6, 2.5e6, 1e7), registry=r)
+        self.partitions = Gauge("cityops_alerts_partitions", "partitions this member owns",
+                                ["stage"], registry=r)
+        self.fenced = Counter("cityops_alerts_fenced_total",
+                              "saves refused because another member claimed the partition",
+                              registry=r)
+        self.rebalance_seconds = Histogram(
+            "cityops_alerts_rebalance_seconds",
+            "time to save revoked / claim and load assigned partitions",
+            buckets=(.01, .05, .1, .25, .5, 1, 2.5, 5, 10), registry=r)
         self.db_errors = Counter("cityops_alerts_db_errors_total",
                                  "database failures (saves retried)", registry=r)

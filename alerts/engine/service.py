@@ -13,6 +13,7 @@ from alerts.engine.decode import Decoder, utc_now
 from alerts.engine.loop import AlertEngine
 from alerts.engine.metrics import EngineMetrics
 from alerts.engine.placements import DevicePlaces
+from alerts.engine.stages import Forwarder
 from alerts.rules import DEFAULT_FOLDER, load_folder
 from cityops.service import OpsEndpoint, StopSignal, check_port_free
 from cityops.settings import Settings
@@ -40,10 +41,17 @@ def build(settings: Settings, rules_dir: Path, metrics: EngineMetrics) -> AlertE
     window = TimeWindow(timedelta(days=settings.readings_retention_days))
     decoder = Decoder(DevicePlaces(connect), IncidentSteps(window, placer), window, utc_now,
                       profiles)
-    consumer = kafka_client.consumer(engine_client(settings), settings.alerts_group, [])
-    topics = {s: settings.topic(s) for s in ("readings", "incidents")}
+    client = engine_client(settings)
+    # Cooperative rebalancing: the others go on evaluating while partitions move. Kafka
+    # 4's new group protocol (KIP-848) would do it on the broker, but kafka-python 3.0.12
+    # does not speak it, and the engine needs kafka-python (see engine_client).
+    consumer = kafka_client.consumer(client, settings.alerts_group, [],
+                                     **kafka_client.COOPERATIVE)
+    topics = {s: settings.topic(s) for s in ("readings", "incidents", "by_area")}
+    forwarder = Forwarder(kafka_client.producer(client, client_id="cityops-alerts"),
+                          settings.topic("by_area"), rules)
     return AlertEngine(consumer, connect, rules, decoder, settings.alerts_group, topics,
-                       metrics, save_seconds=settings.alerts_save_seconds)
+                       metrics, forwarder, save_seconds=settings.alerts_save_seconds)
 
 
 def engine_client(settings: Settings) -> Settings:
@@ -73,15 +81,16 @@ def run(settings: Settings, rules_dir: Path = DEFAULT_FOLDER,
     def health() -> dict:
         stalled = time.monotonic() - engine.last_loop > STALLED_AFTER_S
         return {"ok": not stalled, "service": "alerts", "group": settings.alerts_group,
-                "rules": len(engine.evaluator.rules)}
+                "rules": len(engine.rules), "partitions": len(engine.parts)}
 
     endpoint = OpsEndpoint(settings.metrics_host, settings.alerts_metrics_port,
                            "CITYOPS_ALERTS_METRICS_PORT", metrics.registry, health).start()
     log.info("alerts engine started", extra={"group": settings.alerts_group,
-                                             "rules": len(engine.evaluator.rules)})
+                                             "rules": len(engine.rules)})
     try:
         engine.run(stop)
     finally:
         endpoint.close()
+    engine.forwarder.producer.close()
     log.info("alerts engine stopped cleanly")
     return 0

@@ -1,7 +1,8 @@
-"""What the alerts engine writes: cases for fire / clear / report signals, and its own state.
+"""What the alerts engine writes: cases for fire / clear / report signals.
 
 Every function works inside the caller's transaction (a cursor), so the engine commits
-the cases of a batch, its evaluator snapshot and its stream offsets together.
+the cases of a batch with its changed state and its stream offsets
+(alerts/engine/state_store.py).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
-
-from psycopg2.extras import Json
 
 from alerts.cases.bookkeeping import count_repeat, set_rule
 from alerts.cases.errors import CaseError
@@ -31,13 +30,6 @@ SELECT id, version FROM alerts
 WHERE fingerprint = %s AND state NOT IN ('closed', 'rejected', 'resolved')
 FOR UPDATE
 """
-SAVE_STATE = """
-INSERT INTO alert_engine_state (consumer_group, state, offsets, saved_at)
-VALUES (%s, %s, %s, now())
-ON CONFLICT (consumer_group) DO UPDATE
-SET state = EXCLUDED.state, offsets = EXCLUDED.offsets, saved_at = EXCLUDED.saved_at
-"""
-LOAD_STATE = "SELECT state, offsets FROM alert_engine_state WHERE consumer_group = %s"
 
 
 def record_fire(cur, sig: Signal) -> str:
@@ -137,15 +129,3 @@ def new_case(sig: Signal) -> NewCase:
 
 def _plain(detail: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(detail, default=str))
-
-
-def save_state(cur, group: str, snapshot: dict, offsets: dict[str, int]) -> None:
-    cur.execute(SAVE_STATE, (group, Json(snapshot), Json(offsets)))
-
-
-def load_state(conn, group: str) -> tuple[dict, dict[str, int]] | None:
-    with conn.cursor() as cur:
-        cur.execute(LOAD_STATE, (group,))
-        row = cur.fetchone()
-    conn.rollback()
-    return None if row is None else (row[0], row[1])

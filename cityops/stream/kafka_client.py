@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
 from kafka.errors import KafkaError
 
 from cityops.settings import ConfigError, Settings
@@ -50,6 +51,12 @@ def producer(settings: Settings, **options: object) -> KafkaProducer:
         return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **defaults)
     except KafkaError:
         raise _unreachable(settings) from None
+
+
+# Incremental cooperative rebalancing (KIP-429): a member joining or leaving moves only the
+# partitions that change owner, and the rest of the group goes on meanwhile. Every member
+# of a group must name the same protocol.
+COOPERATIVE = {"partition_assignment_strategy": (CooperativeStickyAssignor,)}
 
 
 def consumer(settings: Settings, group: str, topics: list[str], **options: object) \

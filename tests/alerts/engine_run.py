@@ -30,9 +30,12 @@ def engine_until(settings, rules: Path, consumed: int, timeout: float = 90) -> N
 
 
 def saved_offsets(settings) -> int:
-    rows = query(settings, "SELECT offsets FROM alert_engine_state WHERE consumer_group = %s",
-                 (settings.alerts_group,))
-    return sum(rows[0][0].values()) if rows else 0
+    """Messages of the readings and incidents topics the engine has saved its work for."""
+    topics = [settings.topic("readings"), settings.topic("incidents")]
+    rows = query(settings, "SELECT coalesce(sum(next_offset), 0) FROM alert_engine_partitions "
+                           "WHERE consumer_group = %s AND topic = ANY(%s)",
+                 (settings.alerts_group, topics))
+    return int(rows[0][0])
 
 
 

@@ -19,7 +19,6 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from psycopg2.extras import Json
 
-from alerts.engine import writes
 from alerts.engine.metrics import EngineMetrics
 from alerts.engine.service import build
 from alerts.rules.evaluate.evaluator import FORMAT
@@ -54,12 +53,16 @@ def test_the_engine_resumes_at_its_saved_offsets_on_either_client(isolated, tmp_
          "values": {"pressure_kpa": 90.0}}).encode()).get(10)
     producer.close()
     # As if an engine had turned that reading into a case and died before its Kafka
-    # commit: the database holds the state and the offsets past the reading.
+    # commit: the database holds the state and the offsets past the reading. Written as
+    # the one-row engine before #18 wrote it: an upgraded engine resumes there too.
     offsets = {f"{settings.topic(s)}:{p}": 0 for s in ("readings", "incidents")
                for p in range(settings.topic_partitions)}
     offsets[f"{sent.topic}:{sent.partition}"] = sent.offset + 1
     with conn, conn.cursor() as cur:
-        writes.save_state(cur, settings.alerts_group, {"format": FORMAT, "rules": {}}, offsets)
+        cur.execute("INSERT INTO alert_engine_state (consumer_group, state, offsets) "
+                    "VALUES (%s, %s, %s)", (settings.alerts_group,
+                                            Json({"format": FORMAT, "rules": {}}),
+                                            Json(offsets)))
     conn.close()
 
     engine = build(settings, tmp_path, EngineMetrics())

@@ -10,6 +10,7 @@ import pytest
 
 from alerts.engine.metrics import EngineMetrics
 from alerts.engine.service import build
+from cityops.stream import kafka_client
 from tests.alerts.engine_run import saved_offsets
 from tests.alerts.test_alerts_engine_stream import prepare, produce
 from tests.rebalance import second_member, step_until
@@ -27,13 +28,16 @@ def test_a_rebalance_with_unsaved_work_saves_it_and_the_engine_goes_on(isolated,
     engine = build(settings, tmp_path, metrics)
     engine.checkpoint_seconds = 3600  # nothing is saved unless the rebalance saves it
     engine.start()
+    engine.last_save = engine.clock()
     try:
-        step_until(engine.step, lambda: sum(engine.dirty.values()) >= 10)
+        step_until(engine.step, lambda: sum(p.read_to or 0 for p in engine.parts.values())
+                   >= 10)
         assert saved_offsets(settings) == 0
-        with second_member(settings, settings.alerts_group, sorted(engine.streams)):
+        with second_member(settings, settings.alerts_group, sorted(engine.streams),
+                           **kafka_client.COOPERATIVE):
             # step() raised on every round here before the fix
             step_until(engine.step, lambda: saved_offsets(settings) >= 10)
-            assert engine.dirty == {}
+            assert not any(p.offset_moved for p in engine.parts.values())
         # Afterwards it still evaluates what arrives.
         produce(settings, start + timedelta(seconds=100), [300.0] * 5)
         engine.checkpoint_seconds = 0

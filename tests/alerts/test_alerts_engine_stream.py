@@ -60,8 +60,9 @@ def test_a_breach_across_a_restart_opens_one_case_and_resolves_it(isolated, tmp_
     produce(settings, start, first)
     engine_until(settings, tmp_path, len(first))
     assert query(settings, "SELECT count(*) FROM alerts") == [(0,)]
-    state = query(settings, "SELECT state FROM alert_engine_state")[0][0]
-    assert state["rules"]["pressure-low"]["state"][DEVICE]["fired"] is False
+    [(state,)] = query(settings, "SELECT state FROM alert_engine_keys "
+                                 "WHERE rule_id = 'pressure-low' AND key = %s", (DEVICE,))
+    assert state["fired"] is False
 
     rest = [120.0] * 12 + [300.0] * 3            # held 150 s in all, then it recovers
     produce(settings, start + timedelta(seconds=10 * len(first)), rest)

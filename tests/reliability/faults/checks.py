@@ -75,12 +75,10 @@ def cases(settings: Settings, load: Load) -> dict[str, int]:
 
 def pending_holds(settings: Settings) -> int:
     """Holds running in the engine's saved state: breaches not yet past their `for`."""
-    rows = query(settings, "SELECT state FROM alert_engine_state WHERE consumer_group = %s",
-                 (settings.alerts_group,))
-    if not rows:
-        return 0
-    per_device = rows[0][0].get("rules", {}).get(RULE_ID, {}).get("state", {})
-    return sum(1 for st in per_device.values() if not st["fired"])
+    rows = query(settings, "SELECT state FROM alert_engine_keys "
+                           "WHERE consumer_group = %s AND rule_id = %s",
+                 (settings.alerts_group, RULE_ID))
+    return sum(1 for (st,) in rows if not st["fired"])
 
 
 class Lag:
@@ -142,9 +140,10 @@ class Lag:
 
 def engine_state_lag(settings: Settings, lag: Lag) -> int:
     """What the engine would read again after a restart: end offsets minus its saved ones."""
-    rows = query(settings, "SELECT offsets FROM alert_engine_state WHERE consumer_group = %s",
+    rows = query(settings, "SELECT topic, partition, next_offset FROM alert_engine_partitions "
+                           "WHERE consumer_group = %s AND next_offset IS NOT NULL",
                  (settings.alerts_group,))
-    saved = rows[0][0] if rows else {}
+    saved = {f"{t}:{p}": o for t, p, o in rows}
     return sum(max(0, end - saved.get(f"{tp.topic}:{tp.partition}", 0))
                for tp, end in lag.ends().items())
 

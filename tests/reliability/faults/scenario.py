@@ -85,9 +85,12 @@ def _progress(world: World) -> tuple[int | None, int | None]:
     """Readings stored, and messages the engine has saved its work for."""
     try:
         stored = query(world.settings, "SELECT count(*) FROM readings")[0][0]
-        saved = query(world.settings, "SELECT offsets FROM alert_engine_state "
-                                      "WHERE consumer_group = %s", (world.settings.alerts_group,))
-        return stored, sum(saved[0][0].values()) if saved else 0
+        topics = [world.settings.topic("readings"), world.settings.topic("incidents")]
+        saved = query(world.settings, "SELECT coalesce(sum(next_offset), 0) "
+                                      "FROM alert_engine_partitions WHERE consumer_group = %s "
+                                      "AND topic = ANY(%s)",
+                      (world.settings.alerts_group, topics))
+        return stored, int(saved[0][0])
     except Exception:  # noqa: BLE001 - the database may be the fault
         return None, None
 
