@@ -296,6 +296,7 @@ class AlertEngine:
     def _write(self, batch: list) -> None:
         outcomes = []
         with self.conn, self.conn.cursor() as cur:
+            writes.lock_for(cur, [s for part, _, _ in batch for s in part.pending])
             for part, changes, _ in batch:
                 state_store.save(cur, self.group, part.tp.topic, part.tp.partition,
                                  part.epoch, part.read_to if part.read_to is not None

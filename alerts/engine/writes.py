@@ -32,6 +32,12 @@ FOR UPDATE
 """
 
 
+def lock_for(cur, signals: list[Signal]) -> None:
+    """The merge locks of the places these signals may open or merge a case in."""
+    grouping.lock_places(cur, [(s.category, s.areas.district_code) for s in signals
+                               if s.rule.opens_case and s.action in ("fire", "report")])
+
+
 def record_fire(cur, sig: Signal) -> str:
     """A fire or a reported incident: 'silenced', 'inhibited', 'repeated', 'known',
     'merged' or 'opened'.

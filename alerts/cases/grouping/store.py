@@ -7,6 +7,7 @@ so the case it chose cannot change before the merge is written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from psycopg2.extras import Json
@@ -93,3 +94,19 @@ def note_repeat(cur, alert_id: int, kind: str, key: str, at: float, details: dic
     record_event(cur, alert_id, actor, "repeat", None, None,
                  f"再次上报 (repeat): {key}", {"source_kind": kind, "source_key": key,
                                              "at": at, **details})
+
+
+def lock_places(cur, places: Iterable[tuple[str | None, str | None]]) -> None:
+    """Serialise merging per problem and district for this transaction.
+
+    Members of the alerts engine write cases side by side (issue #18). Two reports of
+    one problem read on different members could each find no open case and each open
+    one; whoever takes this lock second sees the first's case and merges into it. Locks
+    are taken in one order, so two saves cannot wait on each other. Reports of one
+    problem either side of a district boundary are not serialised (rare, and then two
+    cases, as two desks would see it).
+    """
+    keys = sorted({f"merge|{','.join(sorted(cats))}|{district or ''}"
+                   for category, district in places if (cats := same_problem(category))})
+    for key in keys:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))

@@ -23,7 +23,9 @@ def on_signal(rule: Rule, states: dict, sig: Signal) -> Signal | None:
     if st["fired"] or set(st["seen"]) != set(p["all"]):
         return None
     st["fired"] = True
-    return fire(rule, code, sig.at, areas=sig.areas, device_id=sig.device_id, lon=sig.lon,
+    # True from the newest part's fire on, whichever part's signal came last: parts reach
+    # the area stage from several partitions, in no fixed order.
+    return fire(rule, code, newest, areas=sig.areas, device_id=sig.device_id, lon=sig.lon,
                 lat=sig.lat, detail={"parts": dict(st["seen"])})
 
 
