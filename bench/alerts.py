@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/alerts.py --quick    # 2,000 devices, 40 s of stream, ~1 min
     .venv/bin/python bench/alerts.py            # 5,000 devices, 240 s of stream
+    .venv/bin/python bench/alerts.py --engines 1,2,3 [--quick]   # a group: bench/alerts_scale.py
 
 On the local stack (brought up if needed), in a scratch database (small demo city, the
 simulator's devices registered) and scratch topics, this bench drives the simulator's
@@ -726,12 +727,22 @@ def main() -> None:
                         help="incidents per reading (default: as many per simulated hour "
                              "as the simulator makes at the devices' real intervals)")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--engines", help="members per group to measure, e.g. 1,2,3 "
+                                          "(bench/alerts_scale.py)")
+    parser.add_argument("--partitions", type=int, default=6,
+                        help="with --engines: partitions of the scratch topics")
+    parser.add_argument("--per-device", type=float,
+                        help="with --engines: readings per device in the stream")
     parser.add_argument("--engine-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sim-origin", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--sim-end", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine_child:
         engine_child(args.rules, args.sim_origin, args.sim_end, args.speed)
+        return
+    if args.engines:
+        from bench import alerts_scale
+        alerts_scale.main(args, scratch, drop)
         return
     args.devices = args.devices or (2000 if args.quick else 5000)
     args.seconds = args.seconds or (40.0 if args.quick else 240.0)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import socket
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
 from kafka.errors import KafkaError
 
 from cityops.settings import ConfigError, Settings
+from cityops.stream.balanced_assignor import BalancedCooperativeAssignor
 
 UNREACHABLE = "no broker answers at {}: is Kafka running (./cityops stack up)?"
 
@@ -54,9 +54,9 @@ def producer(settings: Settings, **options: object) -> KafkaProducer:
 
 
 # Incremental cooperative rebalancing (KIP-429): a member joining or leaving moves only the
-# partitions that change owner, and the rest of the group goes on meanwhile. Every member
-# of a group must name the same protocol.
-COOPERATIVE = {"partition_assignment_strategy": (CooperativeStickyAssignor,)}
+# partitions that change owner, and the rest of the group goes on meanwhile; each topic is
+# balanced on its own (see balanced_assignor). Every member of a group must name it.
+COOPERATIVE = {"partition_assignment_strategy": (BalancedCooperativeAssignor,)}
 
 
 def consumer(settings: Settings, group: str, topics: list[str], **options: object) \
