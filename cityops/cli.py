@@ -30,10 +30,19 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stack(args: argparse.Namespace, settings: Settings) -> int:
     from ops import stack
-    if args.action == "up":
+    if args.action == "up" and args.cluster:
+        report, on_cluster = stack.up_cluster(settings)
+        print("started: " + (", ".join(report.started) or "nothing (already running)"))
+        print("\n".join(report.lines()))
+        print(f"run services with CITYOPS_KAFKA_BOOTSTRAP={on_cluster.kafka_bootstrap} "
+              f"CITYOPS_TOPIC_REPLICATION={on_cluster.topic_replication}")
+    elif args.action == "up":
         report = stack.up(settings)
         print("started: " + (", ".join(report.started) or "nothing (already running)"))
         print("\n".join(report.lines()))
+    elif args.action == "down" and args.cluster:
+        stopped = stack.down_cluster(settings)
+        print("stopped: " + (", ".join(stopped) or "nothing (not running)"))
     elif args.action == "down":
         stopped = stack.down(settings)
         print("stopped: " + (", ".join(stopped) or "nothing (not running)"))
@@ -124,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stack", help="the local Kafka and PostgreSQL")
     p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--cluster", action="store_true",
+                   help="three Kafka brokers (replication 3, min.insync.replicas 2) on "
+                        "CITYOPS_KAFKA_CLUSTER_PORT.. instead of the single broker")
     p.set_defaults(func=cmd_stack)
 
     sub.add_parser("topics", help="create the Kafka topics").set_defaults(func=cmd_topics)

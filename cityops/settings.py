@@ -274,6 +274,12 @@ class Settings:
     kafka_controller_port: int = _setting(
         "CITYOPS_KAFKA_CONTROLLER_PORT", 9093, "KRaft controller port of the local broker", _port)
     kafka_heap: str = _setting("CITYOPS_KAFKA_HEAP", "768m", "Java heap of the local broker")
+    kafka_cluster_port: int = _setting(
+        "CITYOPS_KAFKA_CLUSTER_PORT", 9192,
+        "first of six loopback ports of `stack up --cluster`'s three brokers (each a broker "
+        "port and a controller port, in turn)", _port)
+    kafka_cluster_heap: str = _setting(
+        "CITYOPS_KAFKA_CLUSTER_HEAP", "384m", "Java heap of each broker of the local cluster")
     # MQTT: the broker devices publish to, and the bridge that carries their messages into
     # Kafka (ingest/mqtt_bridge.py).
     mqtt_host: str = _setting("CITYOPS_MQTT_HOST", "127.0.0.1",

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from cityops.settings import REPO_ROOT, ConfigError, Settings
@@ -24,8 +25,8 @@ LOG4J = REPO_ROOT / "ops" / "kafka" / "log4j2.properties"
 SERVER_PROPERTIES = """\
 # Written by ops/kafka.py from the settings; edits are overwritten on `stack up`.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@{host}:{controller_port}
+node.id={node_id}
+controller.quorum.voters={voters}
 listeners=PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}
 advertised.listeners=PLAINTEXT://{host}:{port}
 controller.listener.names=CONTROLLER
@@ -33,11 +34,13 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs={data}
 num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+default.replication.factor={replicas}
+min.insync.replicas={min_isr}
+offsets.topic.replication.factor={replicas}
+transaction.state.log.replication.factor={replicas}
+transaction.state.log.min.isr={min_isr}
+share.coordinator.state.topic.replication.factor={replicas}
+share.coordinator.state.topic.min.isr={min_isr}
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=168
@@ -63,13 +66,31 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Node:
+    """One KRaft node (broker and controller) of a local cluster."""
+
+    node_id: int
+    port: int
+    controller_port: int
+    home: Path
+
+
 class LocalKafka:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, node: Node | None = None,
+                 voters: list[Node] | None = None, cluster_id: str | None = None) -> None:
         self.host, self.port = split_bootstrap(settings.kafka_bootstrap)
         self.controller_port = settings.kafka_controller_port
         self.heap = settings.kafka_heap
         self.home = settings.state_dir / "kafka"
-        self.lib = self.home / "lib"
+        self.lib = self.home / "lib"   # one copy of the jars, whichever node runs them
+        self.node_id, self.cluster_id = 1, cluster_id
+        if node is not None:   # a node of ops/kafka_cluster.py
+            self.node_id, self.port = node.node_id, node.port
+            self.controller_port, self.home = node.controller_port, node.home
+            self.heap = settings.kafka_cluster_heap
+        self.voters = voters or [Node(self.node_id, self.port, self.controller_port,
+                                      self.home)]
         self.data = self.home / "data"
         self.pid_file = self.home / "kafka.pid"
 
@@ -105,15 +126,21 @@ class LocalKafka:
 
     def _write_config(self) -> Path:
         config = self.home / "server.properties"
+        replicas = min(3, len(self.voters))
         config.write_text(SERVER_PROPERTIES.format(
             host=self.host, port=self.port, controller_port=self.controller_port,
-            data=self.data))
+            data=self.data, node_id=self.node_id, replicas=replicas,
+            min_isr=max(1, replicas - 1),
+            voters=",".join(f"{v.node_id}@{self.host}:{v.controller_port}"
+                            for v in self.voters)))
         return config
 
     def _format_storage(self, config: Path) -> None:
         if (self.data / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # A cluster's nodes share one id; a lone broker makes its own.
+        cluster_id = self.cluster_id or \
+            base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         done = subprocess.run(["java", "-cp", f"{self.lib}/*", "kafka.tools.StorageTool",
                                "format", f"--cluster-id={cluster_id}", "-c", str(config)],
                               capture_output=True, text=True)
@@ -122,10 +149,19 @@ class LocalKafka:
 
     def start(self, timeout: float = 90) -> bool:
         """Start the broker unless it runs; True if this call started it."""
-        if self.pid():
+        proc = self.launch()
+        if proc is None:
             return False
-        for port, env in ((self.port, "CITYOPS_KAFKA_BOOTSTRAP"),
-                          (self.controller_port, "CITYOPS_KAFKA_CONTROLLER_PORT")):
+        self.wait(proc, timeout)
+        return True
+
+    def launch(self) -> subprocess.Popen | None:
+        """Start the broker's process without waiting for it; None if it runs."""
+        if self.pid():
+            return None
+        names = ("CITYOPS_KAFKA_BOOTSTRAP", "CITYOPS_KAFKA_CONTROLLER_PORT") \
+            if len(self.voters) == 1 else ("CITYOPS_KAFKA_CLUSTER_PORT",) * 2
+        for port, env in zip((self.port, self.controller_port), names, strict=True):
             if port_open(self.host, port):
                 raise ConfigError(env, f"port {self.host}:{port} is already in use "
                                        "by a process that is not the local broker")
@@ -141,14 +177,17 @@ class LocalKafka:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid_file.write_text(str(proc.pid))
+        return proc
+
+    def wait(self, proc: subprocess.Popen, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise StackError(f"Kafka exited at start (code {proc.returncode}); "
-                                 f"see {logs / 'server.log'}")
+                                 f"see {self.home / 'logs' / 'server.log'}")
             if port_open(self.host, self.port) and self._answers():
-                return True
-            time.sleep(0.5)
+                return
+            time.sleep(0.5)  # poll interval while the broker starts, bounded by the deadline
         raise StackError(f"Kafka did not answer on {self.host}:{self.port} within {timeout}s")
 
     def _answers(self) -> bool:

@@ -15,6 +15,7 @@ from cityops.settings import Settings
 from cityops.stream.kafka_client import admin_client
 from cityops.topics import ensure_topics, topic_specs
 from ops.kafka import LocalKafka, port_open, split_bootstrap
+from ops.kafka_cluster import LocalKafkaCluster
 from ops.mosquitto import LocalMosquitto
 from ops.postgres import LocalPostgres
 from store import db, features
@@ -66,6 +67,30 @@ def up(settings: Settings) -> StackReport:
     return report
 
 
+def up_cluster(settings: Settings) -> tuple[StackReport, Settings]:
+    """The production shape on one machine: three brokers (replication 3, min ISR 2) and
+    PostgreSQL; returns the report and the settings to run services with."""
+    install(settings)
+    report = StackReport()
+    if settings.manages_postgres and LocalPostgres(settings).start():
+        report.started.append("postgresql")
+    cluster = LocalKafkaCluster(settings)
+    report.started += [f"kafka-{n}" for n in cluster.start()]
+    on_cluster = cluster.settings_for()
+    admin = admin_client(on_cluster)
+    try:
+        report.topics_created = ensure_topics(admin, topic_specs(on_cluster))
+    finally:
+        admin.close()
+    fill_versions(on_cluster, report)
+    return report, on_cluster
+
+
+def down_cluster(settings: Settings) -> list[str]:
+    stopped = [f"kafka-{n}" for n in LocalKafkaCluster(settings).stop()]
+    return stopped + down(settings, only=["postgresql"])
+
+
 def down(settings: Settings, only: list[str] | None = None) -> list[str]:
     """Stop the local services (or those named in `only`); returns what was stopped."""
     stopped = []
@@ -91,6 +116,11 @@ def status(settings: Settings) -> dict[str, str]:
         + (f" (local, {local_kafka.version()})" if settings.manages_kafka else " (external)"),
         "kafka_bootstrap": settings.kafka_bootstrap,
     }
+    cluster = LocalKafkaCluster(settings)
+    pids = cluster.pids()
+    if any(pids.values()):
+        result["kafka_cluster"] = (f"{sum(1 for p in pids.values() if p)} of {len(pids)} "
+                                   f"brokers running at {cluster.bootstrap}")
     try:
         fill_versions(settings, report)
         result["postgresql"] = f"running ({report.postgres_version})"

@@ -1,6 +1,6 @@
-"""Alerts engines as a group (issue #18): two, then three members under a steady load, one
-leaving cleanly and one killed mid-run, make the same cases as one engine on the same
-recorded stream."""
+"""Alerts engines as a group on the three-broker cluster (issue #18): two, then three
+members under a steady load, one leaving cleanly and one killed mid-run, make the same
+cases as one engine on the same recorded stream."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ pytestmark = pytest.mark.integration
 LOAD_S = 12.0   # the stream is sent over this long while the members change
 
 
-def test_a_changing_group_makes_the_cases_of_one_engine(isolated, small_city_areas,
+def test_a_changing_group_makes_the_cases_of_one_engine(on_cluster, small_city_areas,
                                                         tmp_path) -> None:
     rec = g.record(small_city_areas)
     total = len(rec.messages)
-    one, many = isolated("grpone"), isolated("grpmany")
+    one, many = on_cluster("grpone"), on_cluster("grpmany")
     for label, settings in (("one", one), ("many", many)):
         (tmp_path / label).mkdir()
         g.prepare(settings, small_city_areas, rec, tmp_path / label)
