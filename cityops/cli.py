@@ -35,7 +35,9 @@ def cmd_stack(args: argparse.Namespace, settings: Settings) -> int:
         print("started: " + (", ".join(report.started) or "nothing (already running)"))
         print("\n".join(report.lines()))
         print(f"run services with CITYOPS_KAFKA_BOOTSTRAP={on_cluster.kafka_bootstrap} "
-              f"CITYOPS_TOPIC_REPLICATION={on_cluster.topic_replication}")
+              f"CITYOPS_TOPIC_REPLICATION={on_cluster.topic_replication}"
+              + (f" DATABASE_READ_URL={on_cluster.database_read_url}"
+                 if on_cluster.database_read_url else ""))
     elif args.action == "up":
         report = stack.up(settings)
         print("started: " + (", ".join(report.started) or "nothing (already running)"))

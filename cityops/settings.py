@@ -100,6 +100,12 @@ class Settings:
         "PostgreSQL URL the services connect with: a least-privilege role (no DDL; the audit "
         "tables insert-only); when unset, bin/cityops runs a local cluster at this address",
         secret=True)
+    database_read_url: str = _setting(
+        "DATABASE_READ_URL", "",
+        "a streaming replica for the screens' and the sharing API's reads (wall, map, "
+        "summary, assessment, shared datasets); empty: they read from DATABASE_URL. "
+        "Writes, logins, case moves and what must read its own writes use DATABASE_URL",
+        secret=True)
     owner_database_url: str = _setting(
         "CITYOPS_OWNER_DATABASE_URL", "",
         "PostgreSQL URL of the role that owns the schema, for `cityops migrate`, backups and "
@@ -274,6 +280,9 @@ class Settings:
     kafka_controller_port: int = _setting(
         "CITYOPS_KAFKA_CONTROLLER_PORT", 9093, "KRaft controller port of the local broker", _port)
     kafka_heap: str = _setting("CITYOPS_KAFKA_HEAP", "768m", "Java heap of the local broker")
+    replica_port: int = _setting(
+        "CITYOPS_REPLICA_PORT", 55433,
+        "port of the local streaming replica that `stack up --cluster` runs", _port)
     kafka_cluster_port: int = _setting(
         "CITYOPS_KAFKA_CLUSTER_PORT", 9192,
         "first of six loopback ports of `stack up --cluster`'s three brokers (each a broker "

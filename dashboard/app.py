@@ -65,7 +65,7 @@ def create_app(context: PageContext, *,
         login.LIMITER_KEY: limiter or SharedLoginLimiter(),
         login.SECURE_KEY: settings.dashboard_secure_cookies,
     })
-    pool.install(server, settings.database_url, pool_size)
+    pool.install(server, settings.database_url, pool_size, settings.database_read_url)
     device_profiles.install(server, settings.profiles_dir)
     server.before_request(guard.check)
     server.after_request(guard.harden)

@@ -10,14 +10,16 @@ from psycopg2.pool import ThreadedConnectionPool
 from store import db as store_db
 
 POOL_KEY = "cityops_pool"
+READ_POOL_KEY = "cityops_read_pool"
 
 
 class LazyPool:
     """Opens the pool on first use, so building the app (e.g. for its URL map) needs no server."""
 
-    def __init__(self, database_url: str, size: int) -> None:
+    def __init__(self, database_url: str, size: int, name: str = "cityops-api") -> None:
         self.database_url = database_url
         self.size = size
+        self.name = name
         self._pool: ThreadedConnectionPool | None = None
         self._lock = threading.Lock()
 
@@ -27,7 +29,7 @@ class LazyPool:
                 store_db.connect(self.database_url).close()  # a clear error naming the setting
                 self._pool = ThreadedConnectionPool(1, self.size, self.database_url,
                                                     connect_timeout=5,
-                                                    application_name="cityops-api")
+                                                    application_name=self.name)
             return self._pool
 
     def close(self) -> None:
@@ -45,11 +47,30 @@ def connection():
     return g.db_conn
 
 
+def read_connection():
+    """This request's connection for reads that may lag the primary by the replica's delay
+    (screens, shared datasets): the replica's when DATABASE_READ_URL is set, else the
+    primary's. Nothing that writes, checks a login or key, or must see a write just made
+    belongs here."""
+    if READ_POOL_KEY not in current_app.extensions:
+        return connection()
+    if "db_read" not in g:
+        g.db_read = current_app.extensions[READ_POOL_KEY].pool().getconn()
+    return g.db_read
+
+
+def reads_from_replica() -> bool:
+    return READ_POOL_KEY in current_app.extensions
+
+
 def _give_back(_error: BaseException | None) -> None:
-    conn = g.pop("db_conn", None)
-    if conn is None:
-        return
-    pool = current_app.extensions[POOL_KEY].pool()
+    for key, pool_key in (("db_conn", POOL_KEY), ("db_read", READ_POOL_KEY)):
+        conn = g.pop(key, None)
+        if conn is not None:
+            _return(conn, current_app.extensions[pool_key].pool())
+
+
+def _return(conn, pool: ThreadedConnectionPool) -> None:
     try:
         conn.rollback()  # reads leave a transaction open; never carry it to the next request
         pool.putconn(conn)
@@ -57,6 +78,8 @@ def _give_back(_error: BaseException | None) -> None:
         pool.putconn(conn, close=True)
 
 
-def install(app: Flask, database_url: str, size: int) -> None:
+def install(app: Flask, database_url: str, size: int, read_url: str = "") -> None:
     app.extensions[POOL_KEY] = LazyPool(database_url, size)
+    if read_url:
+        app.extensions[READ_POOL_KEY] = LazyPool(read_url, size, "cityops-read")
     app.teardown_appcontext(_give_back)

@@ -18,6 +18,7 @@ from ops.kafka import LocalKafka, port_open, split_bootstrap
 from ops.kafka_cluster import LocalKafkaCluster
 from ops.mosquitto import LocalMosquitto
 from ops.postgres import LocalPostgres
+from ops.postgres_replica import LocalReplica
 from store import db, features
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,11 @@ def up_cluster(settings: Settings) -> tuple[StackReport, Settings]:
     cluster = LocalKafkaCluster(settings)
     report.started += [f"kafka-{n}" for n in cluster.start()]
     on_cluster = cluster.settings_for()
+    if settings.manages_postgres:
+        replica = LocalReplica(settings)
+        if replica.start():
+            report.started.append("postgresql-replica")
+        on_cluster = on_cluster.replace(database_read_url=replica.read_url)
     admin = admin_client(on_cluster)
     try:
         report.topics_created = ensure_topics(admin, topic_specs(on_cluster))
@@ -88,6 +94,8 @@ def up_cluster(settings: Settings) -> tuple[StackReport, Settings]:
 
 def down_cluster(settings: Settings) -> list[str]:
     stopped = [f"kafka-{n}" for n in LocalKafkaCluster(settings).stop()]
+    if settings.manages_postgres and LocalReplica(settings).stop():
+        stopped.append("postgresql-replica")
     return stopped + down(settings, only=["postgresql"])
 
 

@@ -43,7 +43,8 @@ def _as_json(error: HTTPException):
 
 def create_app(database_url: str, *, token_seconds: int = TOKEN_SECONDS,
                limiter: LoginLimiter | SharedLoginLimiter | None = None, pool_size: int = 10,
-               dispatcher: Dispatcher | None = None, zone: ZoneInfo | None = None) -> Flask:
+               dispatcher: Dispatcher | None = None, zone: ZoneInfo | None = None,
+               read_url: str = "") -> Flask:
     """The API app. `dispatcher` makes the dispatch move (alerts/api/dispatching.py); without
     one a dispatch answers 503 and every other move works as usual. `zone` is the city's
     clock, which the sharing API's daily KPIs need (without it they answer 503)."""
@@ -52,7 +53,7 @@ def create_app(database_url: str, *, token_seconds: int = TOKEN_SECONDS,
     # The lock lives in the database: several worker processes answer logins.
     app.config.update(CITYOPS_TOKEN_SECONDS=token_seconds,
                       CITYOPS_LOGIN_LIMITER=limiter or SharedLoginLimiter())
-    pool.install(app, database_url, pool_size)
+    pool.install(app, database_url, pool_size, read_url)
     app.extensions[DISPATCHER_KEY] = dispatcher
     app.config[routes_share.ZONE_KEY] = zone
     for blueprint in (routes_login.bp, routes_cases.bp, routes_meta.bp, routes_share.bp):

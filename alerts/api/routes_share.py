@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from identity.pool import connection
+from identity.pool import connection, read_connection
 from sharing import access_log, keys, reads
 
 bp = Blueprint("share", __name__)
@@ -21,12 +21,14 @@ PREFIX = "/share/v1/"
 
 def _answer(dataset: str) -> tuple[object, int, int | None, keys.Checked]:
     """(body, status, rows returned, the key check) of one request."""
+    # The key on the primary: a revoked key stops at once, not a replica's delay later.
     with connection().cursor() as cur:
         checked = keys.check(cur, request.headers.get("Authorization"))
-        if checked.key is None:
-            return {"error": checked.problem}, 401, None, checked
-        if dataset not in checked.key.datasets:
-            return {"error": f"this key may not read {dataset}"}, 403, None, checked
+    if checked.key is None:
+        return {"error": checked.problem}, 401, None, checked
+    if dataset not in checked.key.datasets:
+        return {"error": f"this key may not read {dataset}"}, 403, None, checked
+    with read_connection().cursor() as cur:
         try:
             query = reads.parse(dataset, request.args)
             if dataset == "kpis":
@@ -53,6 +55,7 @@ def serve(dataset: str):
         body, status, rows, checked = _answer(dataset)
     finally:
         conn.rollback()  # reads only; a failed read must not take the log row with it
+        read_connection().rollback()
         key = checked.key
         access_log.record(conn, checked.key_id, key.client if key else None,
                           request.path, dataset, request.args.to_dict(), rows, status,

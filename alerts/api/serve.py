@@ -14,7 +14,7 @@ from alerts.api.dispatching import BrokerDispatcher
 from cityops.service import check_port_free
 from cityops.settings import Settings
 from cityops.wsgi import GunicornServer, behind_proxies, gunicorn_options
-from identity.pool import POOL_KEY
+from identity.pool import POOL_KEY, READ_POOL_KEY
 
 log = logging.getLogger("cityops.api")
 
@@ -27,11 +27,13 @@ def run(settings: Settings, host: str, port: int, token_seconds: int = TOKEN_SEC
     check_port_free(host, port, PORT_SETTING)
     dispatcher = BrokerDispatcher(settings)
     app = create_app(settings.database_url, token_seconds=token_seconds, dispatcher=dispatcher,
-                     zone=settings.zone)
+                     zone=settings.zone, read_url=settings.database_read_url)
     behind_proxies(app, settings.trusted_proxies)
 
     def worker_exit() -> None:
         app.extensions[POOL_KEY].close()
+        if READ_POOL_KEY in app.extensions:
+            app.extensions[READ_POOL_KEY].close()
         dispatcher.close()
 
     log.info("api serving", extra={"url": f"http://{host}:{port}/api/v1/openapi.json",

@@ -29,7 +29,7 @@ from dashboard.session import language, viewer
 from dashboard.shell import frame
 from dashboard.summary.pdf import PdfFailed
 from dashboard.summary.slots import Busy, ChromiumSlots
-from identity.pool import connection
+from identity.pool import read_connection
 
 PAGE = "assessment"
 INDICATORS_KEY = "CITYOPS_ASSESSMENT_INDICATORS"
@@ -88,7 +88,7 @@ def show(period_text, grouping):
     period = _period(period_text)
     if period is None or grouping not in GROUPINGS:
         return html.P(translate(lang, "assessment.bad_request")), *(["#"] * len(FORMATS))
-    done = run(connection(), viewer().scope, period, grouping, _indicators(), city_zone())
+    done = run(read_connection(), viewer().scope, period, grouping, _indicators(), city_zone())
     links = [f"{BULLETIN_PATH}?period={period.label}&format={f}" for f in FORMATS]
     return table(lang, done, _indicators()), *links
 
@@ -103,14 +103,14 @@ def drill_down(_clicks, period_text, grouping):
     indicators = _indicators().by_code()
     if period is None or grouping not in GROUPINGS or code not in indicators:
         return html.P(translate(lang, "assessment.bad_request"))
-    done = run(connection(), viewer().scope, period, grouping, _indicators(), city_zone())
+    done = run(read_connection(), viewer().scope, period, grouping, _indicators(), city_zone())
     row = next((r for r in done.rows if r.key == pressed.get("key")), None)
     if row is None:
         return html.P(translate(lang, "assessment.bad_request"))
     figure = row.figures[code]
     ids = sorted(set(figure.cases) | set(figure.of))
     title = f"{done.name(row.key, lang)} · {indicators[code].name(lang)}"
-    return drill(lang, title, cases_behind(connection(), viewer().scope, ids),
+    return drill(lang, title, cases_behind(read_connection(), viewer().scope, ids),
                  set(figure.cases))
 
 
@@ -130,7 +130,7 @@ class BulletinExport:
             return flask.Response(translate(lang, "assessment.bad_request"), status=400,
                                   mimetype="text/plain")
         scope = viewer().scope
-        bulletin = gather(connection(), scope, period, _indicators(), city_zone())
+        bulletin = gather(read_connection(), scope, period, _indicators(), city_zone())
         name = bulletin_files.file_name(bulletin, scope.code, fmt)
         try:
             printing = self.slots.held(self.wait_seconds) if fmt == "pdf" else nullcontext()

@@ -23,7 +23,7 @@ from dashboard.i18n import translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
 from geo.levels import LEVELS
-from identity.pool import connection
+from identity.pool import read_connection
 from identity.scope import Scope
 from layers import LAYERS, legend_for, names
 from layers.drill import AREA, area_scope, clicked_code
@@ -177,10 +177,10 @@ def layout(area: str = "", **_query: str) -> html.Div:
     own = viewer().scope
     tile_url = dash.get_app().server.config.get(TILE_KEY, "")
     now = datetime.now(UTC)
-    with connection().cursor() as cur:
+    with read_connection().cursor() as cur:
         found = (view(cur, own, area, lang, now, tile_url) if area.isdigit() else None) \
             or view(cur, own, own.code, lang, now, tile_url)
-    connection().rollback()
+    read_connection().rollback()
     if found is None:  # a worker, or an area without a row: the shell refuses or shows none
         found = View({"data": [], "layout": {}}, [], [], [])
     return frame(PAGE, html.Div(className="map-screen", children=[
@@ -216,10 +216,10 @@ def register(app: Dash, context: PageContext) -> None:
         if code is None:
             raise PreventUpdate
         lang = language()
-        with connection().cursor() as cur:
+        with read_connection().cursor() as cur:
             found = view(cur, viewer().scope, code, lang, datetime.now(UTC),
                          context.settings.map_tile_url)
-        connection().rollback()
+        read_connection().rollback()
         if found is None:
             keep = dash.no_update
             return keep, keep, keep, keep, translate(lang, "map.refused"), keep

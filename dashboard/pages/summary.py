@@ -26,7 +26,7 @@ from dashboard.summary.pdf import PdfFailed, export, file_name
 from dashboard.summary.slots import Busy, ChromiumSlots
 from dashboard.summary.tables import day_label
 from dashboard.summary.view import body
-from identity.pool import connection
+from identity.pool import read_connection
 
 PAGE = "summary"
 EXPORT_PATH = "/export/summary"
@@ -78,7 +78,7 @@ def show(day_text: str | None) -> tuple[list | html.P, str, str]:
     if chosen is None:
         return html.P(translate(lang, "summary.bad_date"), className="summary-empty"), "", \
             EXPORT_PATH
-    with connection().cursor() as cur:
+    with read_connection().cursor() as cur:
         summary = gather(cur, viewer().scope, chosen, now)
     area = translate(lang, "summary.area", area=summary.area_name(lang))
     return body(summary, lang, day_label(lang, chosen, latest)), area, \
@@ -125,9 +125,9 @@ class Exports:
         return response
 
     def _print(self, scope, chosen: date, now: datetime, lang: str) -> bytes:
-        with connection().cursor() as cur:
+        with read_connection().cursor() as cur:
             summary = gather(cur, scope, chosen, now)
-        connection().rollback()
+        read_connection().rollback()
         name = file_name(chosen, summary.area_code)
         with self.slots.held(self.wait_seconds), \
                 tempfile.TemporaryDirectory(prefix="cityops-export-") as work:

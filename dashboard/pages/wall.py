@@ -17,12 +17,13 @@ from dashboard.context import PageContext
 from dashboard.i18n import translate
 from dashboard.session import language, viewer
 from dashboard.shell import frame
-from dashboard.wall import screen
+from dashboard.wall import freshness, screen
 from dashboard.wall.vitals import TEXT_IDS
-from identity.pool import connection
+from identity.pool import read_connection, reads_from_replica
 from layers import LAYERS, legend_for
 from layers.frame import area_name
 from screens.wall.city import SOURCES
+from store import replica
 
 PAGE = "wall"
 REFRESH_KEY = "CITYOPS_WALL_REFRESH_MS"  # the app's config holds the context's period
@@ -87,9 +88,9 @@ def _legend(lang: str, level: str) -> html.Ul:
 def layout(**_query: str) -> html.Div:
     lang = language()
     scope = viewer().scope
-    with connection().cursor() as cur:
+    with read_connection().cursor() as cur:
         place = area_name(cur, scope.code, lang) if scope.level != "city" else None
-    connection().rollback()
+    read_connection().rollback()
     place = place or translate(lang, "wall.scope.city")
     return frame(PAGE, html.Div(id="wall-screen", className="wall-screen", children=[
         html.Header(className="wall-head", children=[
@@ -97,6 +98,7 @@ def layout(**_query: str) -> html.Div:
             html.Span(translate(lang, "wall.subtitle"), className="wall-subtitle"),
             html.Span(place, id="wall-place", className="wall-place"),
             html.Span("", id="wall-updated", className="wall-fresh"),
+            html.Span("", id="wall-replica", className="wall-replica"),
             html.Time("", id="wall-clock", className="wall-clock",
                       **{"data-zone": _zone(), "data-lang": lang}),
         ]),
@@ -135,16 +137,18 @@ def _refresh_ms() -> int:
 OUTPUTS = [Output("wall-map", "figure"), Output("wall-trend", "figure"),
            Output("wall-ticker", "children"), Output("wall-memory", "data"),
            Output("wall-updated", "children"), Output("wall-updated", "className"),
+           Output("wall-replica", "children"), Output("wall-replica", "className"),
            *(Output(f"wall-{key}", "children") for key in TEXT_IDS)]
 
 
-def _answer(update: screen.Update, lang: str, now: datetime) -> tuple:
+def _answer(update: screen.Update, lang: str, now: datetime,
+            replica: tuple[str, str]) -> tuple:
     keep = dash.no_update
     return (update.map if update.map is not None else keep,
             update.trend if update.trend is not None else keep,
             update.ticker if update.ticker is not None else keep,
             update.memory if update.memory is not None else keep,
-            *update.fresh,
+            *update.fresh, *replica,
             *(update.texts.get(key, keep) for key in TEXT_IDS))
 
 
@@ -165,7 +169,8 @@ def register(app: Dash, context: PageContext) -> None:
         lang = language()
         now = datetime.now(UTC)
         look = screen.Look(lang, screen.screen_scale(width), tile_url)
-        with connection().cursor() as cur:
+        with read_connection().cursor() as cur:
             update = screen.refresh(cur, viewer().scope, now, look, memory)
-        connection().rollback()
-        return _answer(update, lang, now)
+            lag = replica.lag(cur) if reads_from_replica() else None
+        read_connection().rollback()
+        return _answer(update, lang, now, freshness.replica_line(lang, lag))
