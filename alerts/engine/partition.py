@@ -19,7 +19,13 @@ from alerts.engine.state_store import Changes, Claim
 from alerts.rules import RuleSet
 from alerts.rules.evaluate import Evaluator, Signal
 
-UNKNOWN = 0   # the hash of a key loaded from the database: not known, so written if touched
+UNKNOWN = None   # what a key loaded from the database was saved as: written if touched
+# An absence key changes with every reading (its last-seen time). Written each time, the
+# state writes were as many rows a second as the readings themselves (docs/scaling.md);
+# a last-seen time that moved by less than this share of the rule's window is not
+# written. After a crash a device then looks at most that much longer silent than it was,
+# and its next reading (well inside the window) sets it right.
+ABSENCE_SLACK = 0.1
 
 
 def _dumps(state: object) -> str:
@@ -36,7 +42,9 @@ class PartitionState:
     read_to: int | None = None      # next offset to read, as evaluated
     applied: Applied = field(default_factory=Applied)
     pending: list[Signal] = field(default_factory=list)
-    saved: dict[str, dict[str, int]] = field(default_factory=dict)  # rule -> key -> hash
+    # rule -> key -> what was saved: a hash of its JSON, or for absence (hash of all but
+    # the last-seen time, last-seen time)
+    saved: dict[str, dict[str, object]] = field(default_factory=dict)
     ticks: int = 0                  # signals made by ticks at the current offset
 
     @classmethod
@@ -60,21 +68,22 @@ class PartitionState:
     def offset_moved(self) -> bool:
         return self.read_to is not None and self.read_to != self.saved_offset
 
-    def take_changes(self) -> tuple[Changes, dict[str, dict[str, int | None]]]:
+    def take_changes(self) -> tuple[Changes, dict[str, dict[str, object]]]:
         """The keys to write since the last save, and the hashes to remember once written
         (None: deleted)."""
         changes = Changes()
-        after: dict[str, dict[str, int | None]] = {}
+        after: dict[str, dict[str, object]] = {}
         kinds = self.evaluator.kinds
         for rule_id, states in self.evaluator.state.items():
             saved = self.saved.get(rule_id, {})
+            slack = self._slack(rule_id)
             for key in states.take_touched():
                 if dict.__contains__(states, key):
-                    text = _dumps(dict.__getitem__(states, key))
-                    digest = hash(text)
-                    if saved.get(key) != digest or digest == UNKNOWN:
-                        changes.upserts.append((rule_id, key, kinds[rule_id], text))
-                        after.setdefault(rule_id, {})[key] = digest
+                    state = dict.__getitem__(states, key)
+                    mark = _mark(state, slack)
+                    if not _same(saved.get(key, UNKNOWN), mark, slack):
+                        changes.upserts.append((rule_id, key, kinds[rule_id], _dumps(state)))
+                        after.setdefault(rule_id, {})[key] = mark
                 elif key in saved:
                     changes.deletes.append((rule_id, key))
                     after.setdefault(rule_id, {})[key] = None
@@ -84,7 +93,12 @@ class PartitionState:
                 after.setdefault(rule_id, {})[key] = None
         return changes, after
 
-    def mark_saved(self, after: dict[str, dict[str, int | None]]) -> None:
+    def _slack(self, rule_id: str) -> float | None:
+        if self.evaluator.kinds[rule_id] != "absence":
+            return None
+        return self.evaluator.rules.by_id[rule_id].params["after"] * ABSENCE_SLACK
+
+    def mark_saved(self, after: dict[str, dict[str, object]]) -> None:
         for rule_id, keys in after.items():
             saved = self.saved.setdefault(rule_id, {})
             for key, digest in keys.items():
@@ -96,3 +110,19 @@ class PartitionState:
         self.pending = []
         if self.read_to is not None:
             self.saved_offset = self.read_to
+
+
+def _mark(state: dict, slack: float | None) -> object:
+    if slack is None:
+        return hash(_dumps(state))
+    rest = {k: v for k, v in state.items() if k != "last"}
+    return (hash(_dumps(rest)), state["last"])
+
+
+def _same(saved: object, mark: object, slack: float | None) -> bool:
+    """Whether what was saved still stands for the state (its mark)."""
+    if saved is UNKNOWN:
+        return False
+    if slack is None:
+        return saved == mark
+    return saved[0] == mark[0] and mark[1] - saved[1] < slack

@@ -1,5 +1,6 @@
 """A partition's state is saved by what changed (issue #18): a save after one reading
-writes that device's keys, not the city's; absence looks only at devices whose time came."""
+writes that device's keys, not the city's; a last-seen time is written once it moved by a
+tenth of its window; absence looks only at devices whose time came."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ def test_a_save_writes_what_changed_since_the_last(part) -> None:
     changes, after = part.take_changes()
     assert len(changes.upserts) == DEVICES          # first save: every device is new
     part.mark_saved(after)
-    part.evaluator.reading(pressure(10, 300.0, "wm-7"))
+    part.evaluator.reading(pressure(10, 300.0, "wm-7"))   # seen 10 s later: not written
+    part.evaluator.reading(pressure(70, 300.0, "wm-9"))   # 70 s (over 60 s = 10m / 10)
     part.evaluator.reading(pressure(10, 100.0, "wm-8"))   # a hold starts
     changes, after = part.take_changes()
     assert sorted((r, k) for r, k, *_ in changes.upserts) == [
-        ("low-pressure", "wm-8"), ("offline", "wm-7"), ("offline", "wm-8")]
+        ("low-pressure", "wm-8"), ("offline", "wm-9")]
     assert changes.bytes < 1_000
     part.mark_saved(after)
     part.evaluator.reading(pressure(20, 300.0, "wm-8"))   # the hold breaks: key deleted
@@ -62,3 +64,11 @@ def test_absence_ticks_look_only_at_devices_whose_time_came(part) -> None:
     fired = part.evaluator.tick(pressure(10_000, 0).ts)
     assert len(fired) == DEVICES
     assert all(s.fingerprint.startswith("offline|") for s in fired)
+
+
+def test_an_offline_device_is_written_at_once(part) -> None:
+    part.evaluator.reading(pressure(0, 300.0, "wm-1"))
+    part.mark_saved(part.take_changes()[1])
+    assert len(part.evaluator.tick(pressure(601, 0).ts)) == 1    # 10 minutes silent
+    [(rule, key, _, state)] = part.take_changes()[0].upserts
+    assert (rule, key) == ("offline", "wm-1") and '"fired":true' in state
