@@ -120,8 +120,14 @@ class LocalPostgres:
         if port_open("127.0.0.1", self.port):
             raise ConfigError("DATABASE_URL",
                               f"port 127.0.0.1:{self.port} is already in use by another process")
+        self._launch()
+        self._create_role_and_database()
+        return True
+
+    def _launch(self, *extra: str) -> None:
+        """pg_ctl start on this cluster's port and folder, waiting until it answers."""
         options = [f"-p {self.port}", "-c listen_addresses=127.0.0.1",
-                   f"-k {self.home.resolve()}", "-c max_connections=200"]
+                   f"-k {self.home.resolve()}", "-c max_connections=200", *extra]
         if TIMESCALE_LIB.exists():
             options.append("-c shared_preload_libraries=timescaledb")
         log_file = self.home.resolve() / "server.log"
@@ -129,9 +135,7 @@ class LocalPostgres:
                                         "-D", str(self.data), "-l", str(log_file),
                                         "-o", " ".join(options)), capture_output=True, text=True)
         if done.returncode != 0:
-            raise StackError(f"PostgreSQL did not start; see {log_file}")
-        self._create_role_and_database()
-        return True
+            raise StackError(f"PostgreSQL did not start on port {self.port}; see {log_file}")
 
     def _create_role_and_database(self) -> None:
         """The owner, the services' login and group, and the database; idempotent.

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 
 from cityops.settings import Settings
-from ops.postgres import PG_BIN, TIMESCALE_LIB, LocalPostgres
+from ops.postgres import PG_BIN, LocalPostgres
 from ops.system import StackError
 
 
@@ -57,17 +57,8 @@ class LocalReplica(LocalPostgres):
         self.init()
         if self.running():
             return False
-        options = [f"-p {self.port}", "-c listen_addresses=127.0.0.1",
-                   f"-k {self.home.resolve()}", "-c max_connections=200",
-                   "-c hot_standby_feedback=on"]
-        if TIMESCALE_LIB.exists():
-            options.append("-c shared_preload_libraries=timescaledb")
-        log_file = self.home.resolve() / "server.log"
-        done = subprocess.run(self._cmd(str(PG_BIN / "pg_ctl"), "start", "-w", "-t", "60",
-                                        "-D", str(self.data), "-l", str(log_file),
-                                        "-o", " ".join(options)), capture_output=True, text=True)
-        if done.returncode != 0:
-            raise StackError(f"the replica did not start; see {log_file}")
+        # Feedback: the primary keeps rows a long screen query still reads.
+        self._launch("-c hot_standby_feedback=on")
         self.wait_in_recovery()
         return True
 

@@ -59,13 +59,17 @@ def up(settings: Settings) -> StackReport:
         report.started.append("kafka")
     if settings.manages_mqtt and LocalMosquitto(settings).start():
         report.started.append("mosquitto")
+    _topics_and_versions(settings, report)
+    return report
+
+
+def _topics_and_versions(settings: Settings, report: StackReport) -> None:
     admin = admin_client(settings)
     try:
         report.topics_created = ensure_topics(admin, topic_specs(settings))
     finally:
         admin.close()
     fill_versions(settings, report)
-    return report
 
 
 def up_cluster(settings: Settings) -> tuple[StackReport, Settings]:
@@ -83,12 +87,7 @@ def up_cluster(settings: Settings) -> tuple[StackReport, Settings]:
         if replica.start():
             report.started.append("postgresql-replica")
         on_cluster = on_cluster.replace(database_read_url=replica.read_url)
-    admin = admin_client(on_cluster)
-    try:
-        report.topics_created = ensure_topics(admin, topic_specs(on_cluster))
-    finally:
-        admin.close()
-    fill_versions(on_cluster, report)
+    _topics_and_versions(on_cluster, report)
     return report, on_cluster
 
 

@@ -32,6 +32,7 @@ from geo.store import write_areas
 from store import db as store_db
 from store import devices as store_devices
 from tests.database import query
+from tests.integration.ingest_run import messages_in
 from tests.process import cli_env
 
 RULES = """\
@@ -280,14 +281,7 @@ def wait_settled(settings: Settings, members: Members, total: int,
 
 
 def forwarded(settings: Settings) -> int:
-    consumer = kafka_client.consumer(settings, "grp-probe", [])
-    try:
-        from kafka import TopicPartition
-        topic = settings.topic("by_area")
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        return sum(consumer.end_offsets(parts).values())
-    finally:
-        consumer.close()
+    return messages_in(settings, settings.topic("by_area"))
 
 
 @dataclass

@@ -11,13 +11,12 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kafka import TopicPartition
 from psycopg2.extras import Json
 
 from cityops.stream import kafka_client
 from store import db as store_db
 from store import devices as store_devices
-from tests.integration.ingest_run import count, wait_for
+from tests.integration.ingest_run import count, messages_in, wait_for
 from tests.process import serving
 
 pytestmark = pytest.mark.integration
@@ -96,7 +95,7 @@ def test_killing_one_broker_of_three_loses_and_doubles_nothing(on_cluster, kafka
         assert load.errors == [] and len(load.acked_at) == total
         rows = _rows(conn)
         assert len(rows) == total and set(rows) == set(load.sent)      # none lost, none twice
-        assert _messages_in_topic(settings) == total                    # none sent twice
+        assert messages_in(settings, settings.topic("readings")) == total  # none sent twice
         print(json.dumps(_recovery(load, stored, killed_at, victim, total)))
     finally:
         conn.close()
@@ -118,16 +117,6 @@ def _rows(conn) -> list[tuple[str, str]]:
         rows = [(d, ts.astimezone(UTC).isoformat()) for d, ts in cur.fetchall()]
     conn.rollback()
     return rows
-
-
-def _messages_in_topic(settings) -> int:
-    consumer = kafka_client.consumer(settings, "loss-probe", [])
-    try:
-        topic = settings.topic("readings")
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        return sum(consumer.end_offsets(parts).values())
-    finally:
-        consumer.close()
 
 
 def _recovery(load: Load, stored: list, killed_at: float, victim: int, total: int) -> dict:

@@ -62,3 +62,14 @@ def committed(settings, group: str, topic: str) -> int:
         return sum(consumer.committed(tp) or 0 for tp in parts)
     finally:
         consumer.close(autocommit=False)
+
+
+def messages_in(settings, topic: str) -> int:
+    """Messages the topic holds: its end offsets summed over its partitions."""
+    consumer = kafka_client.consumer(settings.replace(kafka_client="kafka-python"),
+                                     "messages-probe", [])
+    try:
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return sum(consumer.end_offsets(parts).values())
+    finally:
+        consumer.close()
