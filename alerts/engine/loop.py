@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -51,14 +52,17 @@ class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, engine: AlertEngine) -> None:
         self.engine = engine
 
+    # kafka-python 3 calls these on its IO thread, while the engine's thread may be
+    # evaluating or saving with the same database connection: a revoke that saved there
+    # raced the loop's own save, and a group run wrote one offline case twice. So they
+    # only note what changed; the loop claims and releases partitions at its next round.
+    # A partition released late is fenced if its new owner claimed it meanwhile: the new
+    # owner redoes what was not saved, from the offset saved with its state.
     def on_partitions_revoked(self, revoked) -> None:
-        # kafka-python 3 calls this on its IO thread, where a blocking Kafka commit
-        # raises, so the commit is sent without waiting; the offsets that count are saved
-        # in the database with the state either way.
-        self.engine.release(revoked)
+        self.engine.changes.put(("revoke", list(revoked)))
 
     def on_partitions_assigned(self, assigned) -> None:
-        self.engine.take(assigned)
+        self.engine.changes.put(("assign", list(assigned)))
 
 
 class AlertEngine:
@@ -93,6 +97,8 @@ class AlertEngine:
         self.last_loop = time.monotonic()
         self.stop = threading.Event()
         self.reload_from: Path | None = None
+        self.changes: queue.SimpleQueue = queue.SimpleQueue()  # from the rebalance listener
+        self.sought: set[TopicPartition] = set()   # claimed this round: records to skip
         metrics.rules.set(len(rules))
 
     def start(self) -> None:
@@ -108,12 +114,26 @@ class AlertEngine:
             part = self._with_db(lambda tp=tp, stage=stage: PartitionState.claimed(
                 self.conn, self.group, tp, stage, self.rules, self.owner))
             self.parts[tp] = part
-            if part.saved_offset is not None:
-                self.consumer.seek(tp, part.saved_offset)
+            self._seek(tp, part)
             log.info("partition claimed", extra={"partition": f"{tp.topic}:{tp.partition}",
                                                  "epoch": part.epoch, "stage": stage})
         self._count_parts()
         self.metrics.rebalance_seconds.observe(time.monotonic() - started)
+
+    def _seek(self, tp: TopicPartition, part: PartitionState) -> None:
+        """To the offset saved with the state; with none saved, where the group's Kafka
+        offset is (or the beginning), since records fetched before the claim were skipped."""
+        if part.saved_offset is None:
+            committed = self.consumer.committed(tp)
+            part.saved_offset = committed if committed is not None else \
+                self.consumer.beginning_offsets([tp])[tp]
+        self.sought.add(tp)
+        try:
+            self.consumer.seek(tp, part.saved_offset)
+        except (AssertionError, KafkaError, ValueError) as exc:
+            # Revoked again already (the queue holds its revoke): nothing to read.
+            log.info("partition not sought", extra={"partition": f"{tp.topic}:{tp.partition}",
+                                                    "error": str(exc)[:200]})
 
     def release(self, revoked) -> None:
         """Save what the revoked partitions evaluated, then forget them."""
@@ -136,10 +156,25 @@ class AlertEngine:
         """One poll: evaluate what came, let time pass when caught up, save when due."""
         self.last_loop = time.monotonic()
         polled = self.consumer.poll(timeout_ms=200, max_records=self.max_records)
+        self._rebalanced()
+        self._work(polled)
+        self.stall.check(self.consumer, self.group)  # every round: see ingest/consumer.py
+        self.update_lag()
+
+    def _rebalanced(self) -> None:
+        """Apply what the group changed, in the order it was told."""
+        self.sought = set()
+        while not self.changes.empty():
+            action, partitions = self.changes.get()
+            (self.release if action == "revoke" else self.take)(partitions)
+
+    def _work(self, polled: dict) -> None:
         for tp, records in polled.items():
             part = self.parts.get(tp)
-            if part is None:
-                continue  # not claimed (a revoke raced the poll): its next owner reads it
+            if part is None or tp in self.sought:
+                # Not ours (a revoke raced the poll), or fetched before the seek to its
+                # saved offset: read again from there by the next poll.
+                continue
             for record in records:
                 part.pending += self.evaluate(part, record)
                 part.read_to = record.offset + 1
@@ -154,8 +189,6 @@ class AlertEngine:
             self.save()
         if self.reload_from is not None:
             self._reload()
-        self.stall.check(self.consumer, self.group)  # every round: see ingest/consumer.py
-        self.update_lag()
 
     def _tick(self, now: float) -> None:
         """Let time pass up to the watermark: never past readings still unread in Kafka."""
@@ -337,6 +370,7 @@ class AlertEngine:
                     # is saved with its offsets; wait and poll again.
                     log.warning("Kafka unavailable; retrying", extra={"error": str(exc)[:200]})
                     stop.wait(1.0)
+            self._rebalanced()
             self.save()
         finally:
             self.consumer.close(autocommit=False)
