@@ -71,7 +71,7 @@ class AlertEngine:
                  forwarder: stages.Forwarder,
                  clock: Callable[[], float] = time.time, checkpoint_seconds: float = 1.0,
                  tick_seconds: float = 1.0, max_records: int = 2000,
-                 save_seconds: float = 0.0) -> None:
+                 save_seconds: float = 0.0, save_records: int = 3000) -> None:
         self.consumer = consumer
         self.connect = connect
         self.conn = None
@@ -86,6 +86,11 @@ class AlertEngine:
         # Least time between two saves. Signals wait in their partition's `pending`
         # meanwhile; they are saved with the offsets of what made them.
         self.save_seconds = save_seconds
+        # Saved sooner when this many messages were read since the last save: a save
+        # writes the keys they changed (one or two each, ~190 B), so reading a backlog
+        # fast does not make a save of megabytes (issue #18: at most ~1 MB).
+        self.save_records = save_records
+        self.read_since_save = 0
         self.tick_seconds = tick_seconds
         self.max_records = max_records
         self.parts: dict[TopicPartition, PartitionState] = {}
@@ -178,6 +183,7 @@ class AlertEngine:
             for record in records:
                 part.pending += self.evaluate(part, record)
                 part.read_to = record.offset + 1
+            self.read_since_save += len(records)
             self.watermark.consumed(tp, records[-1].timestamp if records else None)
         now = self.clock()
         if now - self.last_tick >= self.tick_seconds:
@@ -185,7 +191,9 @@ class AlertEngine:
         since = now - self.last_save
         pending = any(p.pending for p in self.parts.values())
         moved = any(p.offset_moved for p in self.parts.values())
-        if (pending and since >= self.save_seconds) or (moved and since >= self.checkpoint_seconds):
+        if (pending and since >= self.save_seconds) or \
+                (moved and since >= self.checkpoint_seconds) or \
+                self.read_since_save >= self.save_records:
             self.save()
         if self.reload_from is not None:
             self._reload()
@@ -270,10 +278,11 @@ class AlertEngine:
         batch = self._write_with_retry(batch)
         self.metrics.save_seconds.observe(time.monotonic() - started)
         commits = {}
-        for part, changes, after in batch:
+        self.metrics.save_bytes.observe(sum(changes.bytes for _, changes, _ in batch))
+        self.read_since_save = 0
+        for part, _, after in batch:
             for sig in part.pending:
                 self.metrics.signals.labels(sig.action).inc()
-            self.metrics.save_bytes.observe(changes.bytes)
             if part.offset_moved:
                 commits[part.tp] = OffsetAndMetadata(part.read_to, "", -1)
             part.mark_saved(after)

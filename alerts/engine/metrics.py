@@ -31,7 +31,7 @@ class EngineMetrics:
             "backlog is read, and stands still while the broker is away)", registry=r)
         self.save_bytes = Histogram(
             "cityops_alerts_save_bytes", "state written per save (changed keys only)",
-            buckets=(1e3, 1e4, 1e5, 2.5e5, 5e5, 1e6, 2.5e6, 1e7), registry=r)
+            buckets=(1e3, 1e4, 1e5, 2.5e5, 5e5, 1e6, 2.5e6, 1e7, 1e8), registry=r)
         self.partitions = Gauge("cityops_alerts_partitions", "partitions this member owns",
                                 ["stage"], registry=r)
         self.fenced = Counter("cityops_alerts_fenced_total",
