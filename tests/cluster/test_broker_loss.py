@@ -20,7 +20,7 @@ from tests.integration.ingest_run import count, messages_in, wait_for
 from tests.process import serving
 
 pytestmark = pytest.mark.integration
-DEVICES, RATE, SECONDS = 100, 1500, 8.0
+DEVICES, RATE, SECONDS = 100, 1500, 6.0
 
 
 class Load:

@@ -11,7 +11,7 @@ import pytest
 from tests.alerts import engine_group as g
 
 pytestmark = pytest.mark.integration
-LOAD_S = 8.0    # the stream is sent over this long while the members change
+LOAD_S = 6.0    # the stream is sent over this long while the members change
 
 
 def test_a_changing_group_makes_the_cases_of_one_engine(on_cluster, small_city_areas,

@@ -90,7 +90,7 @@ def browsers_below(pid: int) -> int:
 
 
 def test_concurrent_exports_never_run_more_chromium_than_the_bound(dashboard) -> None:
-    days = [date.today() - timedelta(days=n) for n in range(2, 6)]  # twice the bound
+    days = [date.today() - timedelta(days=n) for n in range(2, 2 + LIMIT + 1)]  # one too many
     seen: list[int] = []
     done = threading.Event()
 
