@@ -32,18 +32,26 @@ def test_a_changing_group_makes_the_cases_of_one_engine(on_cluster, small_city_a
         single.close()
 
     group = g.Members(many, tmp_path / "many", tmp_path)
+    # The silent mains' readings, half an hour before the rest, are in Kafka before the
+    # group starts. Sent live with the rest, a member read to the end of what had come
+    # took the wall clock for the stream's time (alerts/engine/watermark.py), found a
+    # main half-way through its old readings silent for 30 minutes, opened its offline
+    # case and resolved it at its next reading: a replay's artefact, not a live city's.
+    before = [m for m in rec.messages if m.at < rec.origin]
+    g.produce(many, before)
     try:
         group.start("a")
         group.start("b")
         group.wait_owning()                       # two members
-        with g.producing(many, rec.messages, LOAD_S) as sent:
-            g.wait_sent(sent, total // 4)
+        with g.producing(many, rec.messages[len(before):], LOAD_S) as sent:
+            live = total - len(before)
+            g.wait_sent(sent, live // 4)
             group.start("c")
             group.wait_owning()                   # three
-            g.wait_sent(sent, total // 2)
+            g.wait_sent(sent, live // 2)
             group.stop("a")                       # leaves cleanly mid-run
             group.wait_owning()
-            g.wait_sent(sent, total * 2 // 3)
+            g.wait_sent(sent, live * 2 // 3)
             group.stop("b", signal.SIGKILL)       # dies mid-run: no save, no goodbye
             group.start("d")
         g.wait_settled(many, group, total)
