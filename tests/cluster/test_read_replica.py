@@ -51,7 +51,7 @@ def world(on_cluster, pg_replica, small_city_areas):
     settings = on_cluster("replica")
     conn = store_db.connect(settings.database_url)
     geo_store.write_areas(conn, small_city_areas)
-    seed_city(conn, devices_count=300, readings_devices=100, open_cases=40, incidents_24h=400)
+    seed_city(conn, devices_count=150, readings_devices=60, open_cases=30, incidents_24h=200)
     add_user(conn, "replica_operator", PASSWORD, "operator", "310000", "值班员")
     conn.close()
     read_url = pg_replica.url_of(settings.database_url)
