@@ -54,8 +54,8 @@ class _Rebalance(ConsumerRebalanceListener):
 
     # kafka-python 3 calls these on its IO thread, while the engine's thread may be
     # evaluating or saving with the same database connection: a revoke that saved there
-    # raced the loop's own save, and a group run wrote one offline case twice. So they
-    # only note what changed; the loop claims and releases partitions at its next round.
+    # would interleave with the loop's own transaction. So they only note what changed;
+    # the loop claims and releases partitions at its next round.
     # A partition released late is fenced if its new owner claimed it meanwhile: the new
     # owner redoes what was not saved, from the offset saved with its state.
     def on_partitions_revoked(self, revoked) -> None:
