@@ -11,7 +11,6 @@ waits for the save to commit, and then loads what it saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from psycopg2.extras import Json, execute_values
@@ -41,7 +40,8 @@ ON CONFLICT (consumer_group, topic, partition, rule_id, key) DO UPDATE
 SET kind = EXCLUDED.kind, state = EXCLUDED.state
 """
 DELETE = """
-DELETE FROM alert_engine_keys AS k USING (VALUES %s) AS gone (rule_id, key)
+DELETE FROM alert_engine_keys AS k
+USING unnest(%s::text[], %s::text[]) AS gone (rule_id, key)
 WHERE k.consumer_group = %s AND k.topic = %s AND k.partition = %s
   AND k.rule_id = gone.rule_id AND k.key = gone.key
 """
@@ -108,24 +108,13 @@ def save(cur, group: str, topic: str, partition: int, epoch: int, next_offset: i
     if cur.rowcount != 1:
         raise Fenced(topic, partition, epoch)
     if changes.deletes:
-        _delete(cur, group, topic, partition, changes.deletes)
+        rules, keys = zip(*changes.deletes, strict=True)
+        cur.execute(DELETE, (list(rules), list(keys), group, topic, partition))
     if changes.upserts:
         rows = [(group, topic, partition, r, k, kind, state)
                 for r, k, kind, state in changes.upserts]
         execute_values(cur, UPSERT, rows, template="(%s, %s, %s, %s, %s, %s, %s::jsonb)",
                        page_size=1000)
-
-
-def _delete(cur, group: str, topic: str, partition: int,
-            deletes: Iterable[tuple[str, str]]) -> None:
-    # execute_values puts its VALUES list where the first %s is; the partition's own
-    # parameters follow it, so the statement is formatted per page here.
-    deletes = list(deletes)
-    for start in range(0, len(deletes), 1000):
-        page = deletes[start:start + 1000]
-        values = ",".join(cur.mogrify("(%s, %s)", pair).decode() for pair in page)
-        cur.execute(DELETE.replace("VALUES %s", f"VALUES {values}", 1),
-                    (group, topic, partition))
 
 
 def saved_offsets(conn, group: str, topics: list[str]) -> int:
